@@ -1,0 +1,3 @@
+fn main() {
+    println!("plasmite {}", env!("CARGO_PKG_VERSION"));
+}

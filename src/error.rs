@@ -1,0 +1,208 @@
+//! The one error type of every face (library, CLI, server, Node addon).
+//!
+//! Callers branch on [`ErrorKind`], never on message text: the CLI maps kinds to
+//! exit codes, the server to HTTP statuses, the addon to `err.kind`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The stable category of an [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Bad input: malformed JSON, a bad name or size, a message too large.
+    Usage,
+    /// A pool or a message that does not exist (or no longer exists).
+    NotFound,
+    /// A pool that is already there.
+    AlreadyExists,
+    /// A limit on concurrent use was reached, or the pool lock is held too long.
+    Busy,
+    /// The operating system or an access policy refused the operation.
+    Permission,
+    /// The file is damaged: bad magic, bad checksums, inconsistent state.
+    Corrupt,
+    /// Any other I/O failure.
+    Io,
+    /// A bug in plasmite.
+    Internal,
+    /// Messages a reader had not seen yet were overwritten.
+    RetentionGap,
+}
+
+impl ErrorKind {
+    /// The kind's stable name, as it appears in JSON error envelopes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Usage => "Usage",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::AlreadyExists => "AlreadyExists",
+            ErrorKind::Busy => "Busy",
+            ErrorKind::Permission => "Permission",
+            ErrorKind::Corrupt => "Corrupt",
+            ErrorKind::Io => "Io",
+            ErrorKind::Internal => "Internal",
+            ErrorKind::RetentionGap => "RetentionGap",
+        }
+    }
+
+    /// Every kind, in a stable order.
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::Usage,
+        ErrorKind::NotFound,
+        ErrorKind::AlreadyExists,
+        ErrorKind::Busy,
+        ErrorKind::Permission,
+        ErrorKind::Corrupt,
+        ErrorKind::Io,
+        ErrorKind::Internal,
+        ErrorKind::RetentionGap,
+    ];
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error with a stable kind and optional context.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    hint: Option<String>,
+    path: Option<PathBuf>,
+    seq: Option<u64>,
+    offset: Option<u64>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with a human-readable message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            path: None,
+            seq: None,
+            offset: None,
+            source: None,
+        }
+    }
+
+    /// Shorthand for `Error::new(ErrorKind::Usage, ..)`.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Usage, message)
+    }
+
+    /// Shorthand for `Error::new(ErrorKind::Corrupt, ..)`.
+    pub fn corrupt(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Corrupt, message)
+    }
+
+    /// Wraps an I/O error, choosing the kind from its `io::ErrorKind`.
+    pub fn io(context: impl Into<String>, err: std::io::Error) -> Self {
+        let kind = match err.kind() {
+            std::io::ErrorKind::NotFound => ErrorKind::NotFound,
+            std::io::ErrorKind::AlreadyExists => ErrorKind::AlreadyExists,
+            std::io::ErrorKind::PermissionDenied => ErrorKind::Permission,
+            _ => ErrorKind::Io,
+        };
+        let context = context.into();
+        Error::new(kind, format!("{context}: {err}")).with_source(err)
+    }
+
+    /// Adds a hint: what the user can do about it.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds the path of the pool or file concerned.
+    pub fn with_path(mut self, path: impl AsRef<Path>) -> Self {
+        self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds the sequence number concerned.
+    pub fn with_seq(mut self, seq: u64) -> Self {
+        self.seq = Some(seq);
+        self
+    }
+
+    /// Adds the byte offset concerned (in the input or in the file).
+    pub fn with_offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Adds the underlying cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The stable kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The message, without hint or context.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// What the user can do about it, if known.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+    /// The pool or file concerned, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+    /// The sequence number concerned, if any.
+    pub fn seq(&self) -> Option<u64> {
+        self.seq
+    }
+    /// The byte offset concerned, if any.
+    pub fn offset(&self) -> Option<u64> {
+        self.offset
+    }
+
+    /// The JSON error envelope of the protocol:
+    /// `{"error":{"kind","message","hint"?,"path"?,"seq"?,"offset"?}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut inner = serde_json::Map::new();
+        inner.insert("kind".into(), self.kind.as_str().into());
+        inner.insert("message".into(), self.message.clone().into());
+        if let Some(h) = &self.hint {
+            inner.insert("hint".into(), h.clone().into());
+        }
+        if let Some(p) = &self.path {
+            inner.insert("path".into(), p.display().to_string().into());
+        }
+        if let Some(s) = self.seq {
+            inner.insert("seq".into(), s.into());
+        }
+        if let Some(o) = self.offset {
+            inner.insert("offset".into(), o.into());
+        }
+        serde_json::json!({ "error": inner })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,0 +1,367 @@
+//! Appending: placement in the ring, retention (evicting the oldest frames),
+//! the copy and the publish, all under the writer lock. Validation and
+//! encoding happen before the lock is taken.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::atomic::Ordering;
+
+use super::layout::{self, Encoding, FrameHeader, State, FRAME_HEADER_LEN, WRAP_MARKER};
+use super::{lock, now_ns, Inner, Pool, Probe};
+use crate::error::{Error, Result};
+
+/// How far an append goes before it returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// In the shared mapping: visible to every process at once and kept if
+    /// the writer crashes, but not across a power cut.
+    #[default]
+    Fast,
+    /// Also flushed to the device (`fdatasync`) before returning.
+    Flush,
+}
+
+impl std::str::FromStr for Durability {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "fast" | "Fast" => Ok(Durability::Fast),
+            "flush" | "Flush" => Ok(Durability::Flush),
+            _ => Err(Error::usage(format!(
+                "unknown durability {s:?} (expected fast or flush)"
+            ))),
+        }
+    }
+}
+
+/// What one append stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    /// The message's sequence number.
+    pub seq: u64,
+    /// Its append time, ns since the Unix epoch.
+    pub timestamp_ns: u64,
+}
+
+/// What a batch append stored: `count` messages with consecutive sequence
+/// numbers from `first_seq`, all stamped `timestamp_ns`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchReceipt {
+    /// Sequence number of the batch's first message.
+    pub first_seq: u64,
+    /// Number of messages stored.
+    pub count: u64,
+    /// Append time of every message in the batch.
+    pub timestamp_ns: u64,
+}
+
+/// Messages validated and encoded ahead of an [`Pool::append_batch`].
+///
+/// ```
+/// use plasmite::{Batch, Client, Durability};
+/// let dir = tempfile::tempdir().unwrap();
+/// let pool = Client::new(dir.path()).create_pool("jobs", 1 << 20).unwrap();
+/// let mut batch = Batch::new();
+/// for i in 0..3 {
+///     batch.push_json(format!("{{\"job\": {i}}}").as_bytes(), &["todo"]).unwrap();
+/// }
+/// let r = pool.append_batch(&batch, Durability::Fast).unwrap();
+/// assert_eq!((r.first_seq, r.count), (1, 3));
+/// assert_eq!(pool.get(3).unwrap().payload(), br#"{"job":2}"#);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    bytes: Vec<u8>,
+    items: Vec<BatchItem>,
+    scratch: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+struct BatchItem {
+    encoding: Encoding,
+    tags: Range<usize>,
+    payload: Range<usize>,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// Validates `json`, compacts it and adds it with `tags`.
+    pub fn push_json<S: AsRef<str>>(&mut self, json: &[u8], tags: &[S]) -> Result<()> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let r = crate::message::encode_tags(tags, &mut scratch)
+            .and_then(|_| self.push_json_tagged(json, &scratch));
+        self.scratch = scratch;
+        r
+    }
+
+    /// Like [`push_json`](Batch::push_json) with tags already encoded by
+    /// [`encode_tags`](crate::message::encode_tags) (cheaper for many
+    /// messages that share their tags).
+    pub fn push_json_tagged(&mut self, json: &[u8], tags_json: &[u8]) -> Result<()> {
+        let span = crate::json::validate(json).map_err(json_error)?;
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(tags_json);
+        let mid = self.bytes.len();
+        crate::json::push_compact(
+            &json[span.start..span.end],
+            span.has_inner_whitespace,
+            &mut self.bytes,
+        );
+        self.push_item(Encoding::Json, start..mid, mid..self.bytes.len())
+    }
+
+    /// Adds an already encoded payload (used by the Lite3 path).
+    pub(crate) fn push_encoded(
+        &mut self,
+        encoding: Encoding,
+        tags_json: &[u8],
+        payload: &[u8],
+    ) -> Result<()> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(tags_json);
+        let mid = self.bytes.len();
+        self.bytes.extend_from_slice(payload);
+        self.push_item(encoding, start..mid, mid..self.bytes.len())
+    }
+
+    fn push_item(&mut self, encoding: Encoding, tags: Range<usize>, payload: Range<usize>) -> Result<()> {
+        if payload.len() > u32::MAX as usize {
+            self.bytes.truncate(tags.start);
+            return Err(Error::usage("message larger than 4 GiB"));
+        }
+        self.items.push(BatchItem {
+            encoding,
+            tags,
+            payload,
+        });
+        Ok(())
+    }
+
+    /// Messages in the batch.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Bytes of tags and payloads held.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.items.clear();
+    }
+
+    fn frames(&self) -> impl Iterator<Item = Frame<'_>> + Clone {
+        self.items.iter().map(|i| Frame {
+            encoding: i.encoding,
+            tags: &self.bytes[i.tags.clone()],
+            payload: &self.bytes[i.payload.clone()],
+        })
+    }
+}
+
+fn json_error(e: crate::json::JsonError) -> Error {
+    Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason)).with_offset(e.offset as u64)
+}
+
+/// One frame to write.
+#[derive(Clone, Copy)]
+pub(crate) struct Frame<'a> {
+    pub encoding: Encoding,
+    pub tags: &'a [u8],
+    pub payload: &'a [u8],
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+impl Pool {
+    /// Appends one JSON message. The JSON is validated (malformed input is a
+    /// `Usage` error naming the byte offset) and stored compact, with key
+    /// order, number spelling and escapes kept.
+    ///
+    /// ```
+    /// use plasmite::{Client, Durability};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let pool = Client::new(dir.path()).create_pool("p", 1 << 20).unwrap();
+    /// let err = pool.append_json(b"{\"a\": }", &[] as &[&str], Durability::Fast).unwrap_err();
+    /// assert_eq!(err.kind(), plasmite::ErrorKind::Usage);
+    /// assert_eq!(err.offset(), Some(6));
+    /// ```
+    pub fn append_json<S: AsRef<str>>(
+        &self,
+        json: &[u8],
+        tags: &[S],
+        durability: Durability,
+    ) -> Result<Receipt> {
+        let span = crate::json::validate(json).map_err(json_error)?;
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (tag_buf, compact) = &mut *guard;
+            crate::message::encode_tags(tags, tag_buf)?;
+            let value = &json[span.start..span.end];
+            let payload = if span.has_inner_whitespace {
+                compact.clear();
+                crate::json::push_compact(value, true, compact);
+                &compact[..]
+            } else {
+                value
+            };
+            let frame = Frame {
+                encoding: Encoding::Json,
+                tags: tag_buf,
+                payload,
+            };
+            let r = self.write_frames(std::iter::once(frame), durability)?;
+            Ok(Receipt {
+                seq: r.first_seq,
+                timestamp_ns: r.timestamp_ns,
+            })
+        })
+    }
+
+    /// Appends every message of `batch` under one lock acquisition, with one
+    /// publish, one wake-up and (for `Flush`) one sync.
+    pub fn append_batch(&self, batch: &Batch, durability: Durability) -> Result<BatchReceipt> {
+        self.write_frames(batch.frames(), durability)
+    }
+
+    /// Writes frames in order. Sizes are checked before the lock is taken;
+    /// if any frame cannot fit the ring nothing is written.
+    pub(crate) fn write_frames<'a, I>(&self, frames: I, durability: Durability) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
+        let inner = self.inner();
+        let ring = inner.geo().ring_size;
+        let mut count = 0u64;
+        for f in frames.clone() {
+            let len = layout::frame_len(f.tags.len(), f.payload.len());
+            if len > ring || f.payload.len() > u32::MAX as usize {
+                return Err(Error::usage(format!(
+                    "message of {} bytes is larger than this pool can hold (at most {} bytes of tags and payload)",
+                    f.tags.len() + f.payload.len(),
+                    inner.geo().max_frame_body()
+                ))
+                .with_path(inner.path())
+                .with_hint("create the pool with a larger --size"));
+            }
+            count += 1;
+        }
+        let guard = lock::lock(inner.map()).map_err(|e| e.with_path(inner.path()))?;
+        let (mut st, mut gen) = inner.load_state_locked()?;
+        let timestamp_ns = now_ns();
+        let first_seq = st.next_seq;
+        if count > 0 {
+            for f in frames {
+                inner.place(&mut st, &mut gen, f, timestamp_ns)?;
+            }
+            inner.publish(&mut gen, &st);
+        }
+        drop(guard);
+        if count > 0 {
+            inner.notify();
+        }
+        if durability == Durability::Flush {
+            inner
+                .sync()
+                .map_err(|e| Error::io("cannot flush pool to disk", e).with_path(inner.path()))?;
+        }
+        Ok(BatchReceipt {
+            first_seq,
+            count,
+            timestamp_ns,
+        })
+    }
+}
+
+impl Inner {
+    /// Writes one frame at the write head, evicting old frames first if the
+    /// ring is full. Updates `st` (published by the caller).
+    fn place(&self, st: &mut State, gen: &mut u64, f: Frame<'_>, timestamp_ns: u64) -> Result<()> {
+        let ring = self.geo().ring_size;
+        let len = layout::frame_len(f.tags.len(), f.payload.len());
+        let mut pos = st.write_pos;
+        let mut skip = layout::wrap_skip(pos, len, ring);
+        let end = pos + skip + len;
+        if end - st.oldest_pos > ring {
+            self.evict(st, end - ring, &mut pos, &mut skip)?;
+            // Readers must learn that those frames are gone before any byte of
+            // them is overwritten.
+            self.publish(gen, st);
+        }
+        if skip > 0 {
+            self.map().write(self.ring_off(pos), &WRAP_MARKER.to_le_bytes());
+        }
+        let at = pos + skip;
+        let mut h = FrameHeader {
+            encoding: f.encoding,
+            tags_len: f.tags.len() as u16,
+            seq: st.next_seq,
+            timestamp_ns,
+            payload_len: f.payload.len() as u32,
+            crc: 0,
+        };
+        h.crc = h.compute_crc(f.tags, f.payload);
+        let off = self.ring_off(at);
+        self.map().write(off, &h.encode());
+        self.map().write(off + FRAME_HEADER_LEN, f.tags);
+        self.map().write(off + FRAME_HEADER_LEN + f.tags.len(), f.payload);
+        self.map()
+            .atomic_u64(self.index_off(st.next_seq))
+            .store(at, Ordering::Relaxed);
+        st.write_pos = at + len;
+        st.next_seq += 1;
+        Ok(())
+    }
+
+    /// Drops the oldest frames until `oldest_pos >= need`. When everything
+    /// is dropped, an empty pool simply moves its head past the wrap skip.
+    fn evict(&self, st: &mut State, need: u64, pos: &mut u64, skip: &mut u64) -> Result<()> {
+        while st.oldest_pos < need {
+            if st.oldest_pos == st.write_pos {
+                let start = *pos + *skip;
+                st.oldest_pos = start;
+                st.write_pos = start;
+                *pos = start;
+                *skip = 0;
+                return Ok(());
+            }
+            match self.probe(st.oldest_pos).map_err(|e| e.with_path(self.path()))? {
+                Probe::Wrap { next } => st.oldest_pos = next,
+                Probe::Frame(h) => {
+                    if h.seq != st.oldest_seq {
+                        return Err(layout::frame_error(
+                            &format!("oldest frame has seq {}, expected {}", h.seq, st.oldest_seq),
+                            st.oldest_pos,
+                            self.geo(),
+                        )
+                        .with_path(self.path()));
+                    }
+                    st.oldest_pos += h.frame_len();
+                    st.oldest_seq += 1;
+                }
+            }
+            if st.oldest_pos > st.write_pos {
+                return Err(Error::corrupt("frames overrun the write position").with_path(self.path()));
+            }
+        }
+        Ok(())
+    }
+
+    fn sync(&self) -> std::io::Result<()> {
+        self.file_handle().sync_data()
+    }
+}

@@ -1,0 +1,332 @@
+//! Cursors: reading a pool in order from a starting point, following new
+//! messages as they are committed, filtering by tags and reporting what
+//! retention took away (gaps).
+//!
+//! A cursor remembers the next sequence it expects and, when known, the ring
+//! position of that frame, so sequential reads never touch the index.
+
+use std::time::{Duration, Instant};
+
+use super::layout::{FrameHeader, State};
+use super::{Inner, Miss, Pool, Probe};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{encode_tag, MessageRef};
+
+/// Where a cursor starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Start {
+    /// At the oldest retained message.
+    #[default]
+    Oldest,
+    /// At this sequence number (inclusive).
+    Since(u64),
+    /// At the newest `n` retained messages (`Last(0)`: only new messages).
+    Last(u64),
+}
+
+/// What a cursor does when messages it had not read yet were overwritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GapPolicy {
+    /// Skip to the oldest retained message (counted in [`Cursor::skipped`]).
+    #[default]
+    Continue,
+    /// Fail with `RetentionGap` (its `seq` is the first missing one).
+    Error,
+}
+
+impl std::str::FromStr for GapPolicy {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "continue" => Ok(GapPolicy::Continue),
+            "error" => Ok(GapPolicy::Error),
+            _ => Err(Error::usage(format!(
+                "unknown gap policy {s:?} (expected continue or error)"
+            ))),
+        }
+    }
+}
+
+/// How a cursor is set up.
+#[derive(Debug, Clone, Default)]
+pub struct CursorOptions {
+    /// Starting point.
+    pub start: Start,
+    /// Stop after delivering this many messages.
+    pub max: Option<u64>,
+    /// For [`Cursor::next`]: stop after this long without a message
+    /// (`None`: wait forever).
+    pub timeout: Option<Duration>,
+    /// Deliver only messages carrying every one of these tags.
+    pub tags: Vec<String>,
+    /// What to do about overwritten messages.
+    pub gaps: GapPolicy,
+}
+
+/// Why a cursor stopped delivering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// `max` messages were delivered.
+    Max,
+    /// `timeout` passed without a message.
+    Timeout,
+}
+
+/// Reads a pool in sequence order; see [`Pool::cursor`].
+///
+/// ```
+/// use plasmite::{Client, CursorOptions, Durability, Start};
+/// let dir = tempfile::tempdir().unwrap();
+/// let pool = Client::new(dir.path()).create_pool("p", 1 << 20).unwrap();
+/// for i in 0..5 {
+///     pool.append_json(format!("{i}").as_bytes(), &["n"], Durability::Fast).unwrap();
+/// }
+/// let mut cursor = pool.cursor(CursorOptions { start: Start::Last(2), ..Default::default() }).unwrap();
+/// assert_eq!(cursor.try_next().unwrap().unwrap().payload, b"3");
+/// assert_eq!(cursor.try_next().unwrap().unwrap().payload, b"4");
+/// assert!(cursor.try_next().unwrap().is_none());
+/// ```
+pub struct Cursor {
+    pool: Pool,
+    next_seq: u64,
+    pos: Option<u64>,
+    snapshot: State,
+    gen: u64,
+    tags: Vec<Vec<u8>>,
+    max: Option<u64>,
+    timeout: Option<Duration>,
+    gaps: GapPolicy,
+    delivered: u64,
+    skipped: u64,
+    ended: Option<EndReason>,
+    failed: bool,
+    buf: Vec<u8>,
+    header: Option<FrameHeader>,
+}
+
+/// How long one futex wait lasts before the state is re-checked anyway.
+const RECHECK: Duration = Duration::from_millis(100);
+
+impl Cursor {
+    pub(crate) fn new(pool: Pool, o: CursorOptions) -> Result<Cursor> {
+        let (st, gen) = pool.inner().load_state()?;
+        let next_seq = match o.start {
+            Start::Oldest => st.oldest_seq,
+            Start::Since(s) => s.max(1),
+            Start::Last(n) => st.next_seq.saturating_sub(n).max(st.oldest_seq),
+        };
+        for t in &o.tags {
+            if t.is_empty() {
+                return Err(Error::usage("tag filters must not be empty"));
+            }
+        }
+        Ok(Cursor {
+            pool,
+            next_seq,
+            pos: (next_seq == st.oldest_seq).then_some(st.oldest_pos),
+            snapshot: st,
+            gen,
+            tags: o.tags.iter().map(|t| encode_tag(t)).collect(),
+            max: o.max,
+            timeout: o.timeout,
+            gaps: o.gaps,
+            delivered: 0,
+            skipped: 0,
+            ended: (o.max == Some(0)).then_some(EndReason::Max),
+            failed: false,
+            buf: Vec::new(),
+            header: None,
+        })
+    }
+
+    /// The sequence number the cursor reads next.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Messages delivered so far.
+    pub fn delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    /// Messages lost to retention gaps (with [`GapPolicy::Continue`]).
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Why the cursor stopped, once it has.
+    pub fn end_reason(&self) -> Option<EndReason> {
+        self.ended
+    }
+
+    /// The pool read.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The next message if one is committed, without waiting. `None` when
+    /// caught up (or ended).
+    pub fn try_next(&mut self) -> Result<Option<MessageRef<'_>>> {
+        if self.advance()? {
+            Ok(self.current())
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The next message, waiting for one to be committed. `None` once `max`
+    /// messages were delivered or `timeout` passed without one (see
+    /// [`end_reason`](Cursor::end_reason)).
+    pub fn next(&mut self) -> Result<Option<MessageRef<'_>>> {
+        let deadline = self.timeout.map(|t| Instant::now() + t);
+        if self.wait_until(deadline)? {
+            Ok(self.current())
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Like [`next`](Cursor::next) with an explicit bound on this one wait
+    /// (the cursor's own timeout is ignored; not reaching a message within
+    /// `wait` is not the end of the cursor).
+    pub fn next_within(&mut self, wait: Duration) -> Result<Option<MessageRef<'_>>> {
+        let deadline = Instant::now() + wait;
+        let ended = self.ended;
+        let got = self.wait_until(Some(deadline))?;
+        if !got && self.ended == Some(EndReason::Timeout) {
+            self.ended = ended;
+        }
+        if got {
+            Ok(self.current())
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn wait_until(&mut self, deadline: Option<Instant>) -> Result<bool> {
+        loop {
+            let seen = self.pool.commit_counter();
+            if self.advance()? {
+                return Ok(true);
+            }
+            if self.ended.is_some() {
+                return Ok(false);
+            }
+            let mut slice = RECHECK;
+            if let Some(d) = deadline {
+                let now = Instant::now();
+                if now >= d {
+                    self.ended = Some(EndReason::Timeout);
+                    return Ok(false);
+                }
+                slice = slice.min(d - now);
+            }
+            self.pool.wait_for_commit(seen, slice);
+        }
+    }
+
+    fn current(&self) -> Option<MessageRef<'_>> {
+        self.header.as_ref().map(|h| Inner::message_ref(h, &self.buf))
+    }
+
+    /// Moves to the next deliverable message, reading it into `buf`.
+    /// Returns false when none is committed yet or the cursor has ended.
+    fn advance(&mut self) -> Result<bool> {
+        self.header = None;
+        if self.ended.is_some() || self.failed {
+            return Ok(false);
+        }
+        let inner = self.pool.inner.clone();
+        loop {
+            if self.next_seq >= self.snapshot.next_seq || self.next_seq < self.snapshot.oldest_seq {
+                let (st, gen) = inner.load_state()?;
+                self.snapshot = st;
+                self.gen = gen;
+                if self.next_seq < st.oldest_seq {
+                    self.gap(&st)?;
+                }
+                if self.next_seq >= st.next_seq {
+                    return Ok(false);
+                }
+            }
+            let st = self.snapshot;
+            let pos = match self.pos {
+                Some(p) => p,
+                None => match inner.locate(self.next_seq, &st, self.gen) {
+                    Ok(p) => p,
+                    Err(Miss::Evicted) => {
+                        self.force_reload();
+                        continue;
+                    }
+                    Err(Miss::Failed(e)) => return Err(self.fail(e)),
+                },
+            };
+            if pos >= st.write_pos {
+                // Our position hint ran ahead of the snapshot; reload.
+                self.force_reload();
+                continue;
+            }
+            if let Ok(Probe::Wrap { next }) = inner.probe(pos) {
+                if inner.still_retained(pos, self.gen)? {
+                    self.pos = Some(next);
+                } else {
+                    self.force_reload();
+                }
+                continue;
+            }
+            match inner.read_frame(pos, self.next_seq, self.gen, &mut self.buf) {
+                Ok(h) => {
+                    self.next_seq += 1;
+                    self.pos = Some(pos + h.frame_len());
+                    if !self.tags.is_empty() && !Inner::message_ref(&h, &self.buf).has_tags(&self.tags) {
+                        continue;
+                    }
+                    self.delivered += 1;
+                    if self.max.is_some_and(|m| self.delivered >= m) {
+                        self.ended = Some(EndReason::Max);
+                    }
+                    self.header = Some(h);
+                    return Ok(true);
+                }
+                Err(Miss::Evicted) => self.force_reload(),
+                Err(Miss::Failed(e)) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    fn force_reload(&mut self) {
+        self.pos = None;
+        self.snapshot.next_seq = 0;
+        self.snapshot.oldest_seq = u64::MAX;
+    }
+
+    fn gap(&mut self, st: &State) -> Result<()> {
+        match self.gaps {
+            GapPolicy::Error => {
+                let missing = self.next_seq;
+                Err(self.fail(
+                    Error::new(
+                        ErrorKind::RetentionGap,
+                        format!(
+                            "messages {missing}..{} were overwritten before they were read",
+                            st.oldest_seq - 1
+                        ),
+                    )
+                    .with_seq(missing)
+                    .with_hint("use a larger pool, read faster, or accept gaps (gap policy continue)"),
+                ))
+            }
+            GapPolicy::Continue => {
+                self.skipped += st.oldest_seq - self.next_seq;
+                self.next_seq = st.oldest_seq;
+                self.pos = Some(st.oldest_pos);
+                Ok(())
+            }
+        }
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.failed = true;
+        e.with_path(self.pool.path())
+    }
+}

@@ -1,0 +1,171 @@
+//! The writer lock: a process-shared, robust pthread mutex living in the
+//! mapping (as LMDB does). Uncontended it costs no syscall; when a holder dies
+//! the kernel marks the mutex and the next locker is told (`EOWNERDEAD`).
+//!
+//! Invariant: the published state is always consistent (writers publish with
+//! one generation store), so recovering from a dead holder only needs the
+//! mutex marked consistent again: the torn frame lies past the published write
+//! position and is simply overwritten.
+
+use std::fs::File;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use nix::fcntl::{Flock, FlockArg};
+
+use super::layout::{MUTEX_SPACE, OFF_BOOT_ID, OFF_MUTEX, OFF_OWNER_PID, OFF_WAITERS};
+use super::map::Mapping;
+use crate::error::{Error, ErrorKind, Result};
+
+const _: () = assert!(std::mem::size_of::<libc::pthread_mutex_t>() <= MUTEX_SPACE);
+
+/// How long a writer waits for the lock before giving up with `Busy`.
+const LOCK_PATIENCE: Duration = Duration::from_secs(10);
+
+/// This boot's id: a lock initialized under another boot is reinitialized.
+fn boot_id() -> [u8; 16] {
+    static ID: OnceLock<[u8; 16]> = OnceLock::new();
+    *ID.get_or_init(|| {
+        let mut id = [0u8; 16];
+        if let Ok(text) = std::fs::read_to_string("/proc/sys/kernel/random/boot_id") {
+            let hex: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+            for (i, pair) in hex.chunks(2).take(16).enumerate() {
+                let s = std::str::from_utf8(pair).unwrap_or("0");
+                id[i] = u8::from_str_radix(s, 16).unwrap_or(0);
+            }
+        }
+        id
+    })
+}
+
+fn mutex_ptr(map: &Mapping) -> *mut libc::pthread_mutex_t {
+    map.ptr(OFF_MUTEX, MUTEX_SPACE) as *mut libc::pthread_mutex_t
+}
+
+/// Initializes the mutex and the wake-up bookkeeping. Only called when no
+/// process of this boot can be using them (a new file, or under `flock`
+/// after a reboot).
+pub fn initialize(map: &Mapping) -> Result<()> {
+    let m = mutex_ptr(map);
+    // SAFETY: `m` points at MUTEX_SPACE bytes inside the mapping (checked by
+    // `ptr`), enough for a pthread_mutex_t (asserted at compile time) and
+    // suitably aligned (offset 192 of a page-aligned mapping). No process is
+    // using the mutex while it is initialized (see the function contract).
+    let rc = unsafe {
+        let mut attr: libc::pthread_mutexattr_t = std::mem::zeroed();
+        let mut rc = libc::pthread_mutexattr_init(&mut attr);
+        if rc == 0 {
+            rc = libc::pthread_mutexattr_setpshared(&mut attr, libc::PTHREAD_PROCESS_SHARED);
+        }
+        if rc == 0 {
+            rc = libc::pthread_mutexattr_setrobust(&mut attr, libc::PTHREAD_MUTEX_ROBUST);
+        }
+        if rc == 0 {
+            rc = libc::pthread_mutex_init(m, &attr);
+        }
+        libc::pthread_mutexattr_destroy(&mut attr);
+        rc
+    };
+    if rc != 0 {
+        return Err(Error::io(
+            "cannot initialize the pool lock",
+            std::io::Error::from_raw_os_error(rc),
+        ));
+    }
+    map.atomic_u32(OFF_WAITERS).store(0, Ordering::SeqCst);
+    map.atomic_u32(OFF_OWNER_PID).store(0, Ordering::SeqCst);
+    map.write(OFF_BOOT_ID, &boot_id());
+    Ok(())
+}
+
+/// Makes sure the mutex was initialized during this boot; a mutex state left
+/// over from before a reboot (or from another machine) is reset under `flock`.
+pub fn ensure_initialized(map: &Mapping, file: &File) -> Result<()> {
+    let current = boot_id();
+    let mut seen = [0u8; 16];
+    map.read(OFF_BOOT_ID, &mut seen);
+    if seen == current {
+        return Ok(());
+    }
+    let handle = file
+        .try_clone()
+        .map_err(|e| Error::io("cannot lock pool file", e))?;
+    let guard = Flock::lock(handle, FlockArg::LockExclusive)
+        .map_err(|(_, e)| Error::io("cannot lock pool file", std::io::Error::from(e)))?;
+    map.read(OFF_BOOT_ID, &mut seen);
+    if seen != current {
+        initialize(map)?;
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Holding the writer lock; released on drop.
+pub struct WriterGuard<'a> {
+    map: &'a Mapping,
+    /// Whether the previous holder died while holding the lock.
+    pub recovered: bool,
+}
+
+/// Takes the writer lock, waiting at most `LOCK_PATIENCE`.
+pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
+    let m = mutex_ptr(map);
+    // SAFETY: `m` is the initialized process-shared mutex in the mapping,
+    // which outlives the guard.
+    let mut rc = unsafe { libc::pthread_mutex_trylock(m) };
+    let started = Instant::now();
+    while rc == libc::EBUSY || rc == libc::ETIMEDOUT {
+        if started.elapsed() >= LOCK_PATIENCE {
+            let owner = map.atomic_u32(OFF_OWNER_PID).load(Ordering::Relaxed);
+            return Err(Error::new(
+                ErrorKind::Busy,
+                format!("the pool's writer lock has been held for over {LOCK_PATIENCE:?} (by pid {owner})"),
+            )
+            .with_hint("another process is stuck while appending; stop it or retry"));
+        }
+        let deadline = realtime_after(Duration::from_millis(200));
+        // SAFETY: as above; `deadline` is a valid timespec.
+        rc = unsafe { libc::pthread_mutex_timedlock(m, &deadline) };
+    }
+    let recovered = rc == libc::EOWNERDEAD;
+    if recovered {
+        // SAFETY: we own the mutex (EOWNERDEAD means we acquired it). The
+        // state it protects needs no repair (see the module invariant).
+        rc = unsafe { libc::pthread_mutex_consistent(m) };
+    }
+    if rc != 0 {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "cannot take the pool's writer lock: {}",
+                std::io::Error::from_raw_os_error(rc)
+            ),
+        ));
+    }
+    map.atomic_u32(OFF_OWNER_PID)
+        .store(std::process::id(), Ordering::Relaxed);
+    Ok(WriterGuard { map, recovered })
+}
+
+fn realtime_after(d: Duration) -> libc::timespec {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        + d;
+    libc::timespec {
+        tv_sec: now.as_secs() as libc::time_t,
+        tv_nsec: now.subsec_nanos() as libc::c_long,
+    }
+}
+
+impl Drop for WriterGuard<'_> {
+    fn drop(&mut self) {
+        let owner: &AtomicU32 = self.map.atomic_u32(OFF_OWNER_PID);
+        owner.store(0, Ordering::Relaxed);
+        // SAFETY: this guard exists only while we hold the mutex.
+        unsafe {
+            libc::pthread_mutex_unlock(mutex_ptr(self.map));
+        }
+    }
+}

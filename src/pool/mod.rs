@@ -1,0 +1,611 @@
+//! The pool engine: a memory-mapped ring of frames shared by any number of
+//! processes. This module owns opening and creating files, the published
+//! state (a double-buffered slot selected by a generation counter) and frame
+//! reads; appends, cursors and validation live in their own files.
+
+mod append;
+mod cursor;
+pub mod layout;
+mod lock;
+mod map;
+mod notify;
+mod validate;
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{fence, AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use append::{Batch, BatchReceipt, Durability, Receipt};
+pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
+pub use layout::Encoding;
+pub use validate::{Problem, Report};
+
+/// Validates the pool file at `path`; a file that cannot be opened is
+/// reported as a problem rather than an error.
+pub fn validate_path(path: &Path) -> Report {
+    validate::validate_path(path)
+}
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::MessageRef;
+use layout::{
+    FrameHeader, Geometry, State, FRAME_HEADER_LEN, HEADER_SIZE, OFF_COMMIT, OFF_GEN, OFF_SLOTS, OFF_WAITERS,
+    WRAP_MARKER,
+};
+use map::Mapping;
+
+/// Options for creating a pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// Total file size in bytes (at least 64 KiB).
+    pub size_bytes: u64,
+    /// Slots in the seq → offset index; `None` sizes it from the ring.
+    pub index_capacity: Option<u64>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            size_bytes: layout::DEFAULT_POOL_SIZE,
+            index_capacity: None,
+        }
+    }
+}
+
+/// What a pool holds, as reported by `info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolInfo {
+    /// Pool name (file stem).
+    pub name: String,
+    /// Absolute path of the pool file.
+    pub path: PathBuf,
+    /// File size in bytes.
+    pub file_size: u64,
+    /// Bytes available to frames.
+    pub ring_size: u64,
+    /// Slots in the seq → offset index.
+    pub index_capacity: u64,
+    /// Oldest retained sequence number, `None` when empty.
+    pub oldest: Option<u64>,
+    /// Newest sequence number, `None` when empty.
+    pub newest: Option<u64>,
+    /// Messages retained.
+    pub message_count: u64,
+    /// Ring bytes occupied by retained frames.
+    pub bytes_used: u64,
+    /// Creation time, ns since the Unix epoch.
+    pub created_ns: u64,
+}
+
+impl PoolInfo {
+    /// The pool info object of the HTTP protocol.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "path": self.path.display().to_string(),
+            "file_size": self.file_size,
+            "ring_size": self.ring_size,
+            "index_capacity": self.index_capacity,
+            "bounds": {"oldest": self.oldest, "newest": self.newest},
+            "message_count": self.message_count,
+            "bytes_used": self.bytes_used,
+            "created": crate::message::format_rfc3339(self.created_ns),
+        })
+    }
+}
+
+/// An open pool. Cheap to clone; share it between threads freely.
+///
+/// ```
+/// use plasmite::{Client, Durability};
+/// let dir = tempfile::tempdir().unwrap();
+/// let client = Client::new(dir.path());
+/// let pool = client.create_pool("events", 1 << 20).unwrap();
+/// let r = pool.append_json(br#"{"kind": "signup"}"#, &["user"], Durability::Fast).unwrap();
+/// let msg = pool.get(r.seq).unwrap();
+/// assert_eq!(msg.payload(), br#"{"kind":"signup"}"#);
+/// assert_eq!(msg.tags(), vec!["user".to_string()]);
+/// ```
+#[derive(Clone)]
+pub struct Pool {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    path: PathBuf,
+    file: File,
+    map: Mapping,
+    geo: Geometry,
+}
+
+/// What lies at a ring position.
+pub(crate) enum Probe {
+    /// A wrap marker: continue at `next`.
+    Wrap { next: u64 },
+    /// A frame with this header.
+    Frame(FrameHeader),
+}
+
+/// Why a read found no message.
+pub(crate) enum Miss {
+    /// The frame was overwritten (before or while being read).
+    Evicted,
+    /// The file is damaged (or another real error).
+    Failed(Error),
+}
+
+impl From<Error> for Miss {
+    fn from(e: Error) -> Self {
+        Miss::Failed(e)
+    }
+}
+
+pub(crate) fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+impl Pool {
+    /// Creates a pool file at `path`; fails with `AlreadyExists` if present.
+    /// The file appears atomically, fully initialized.
+    pub fn create(path: impl AsRef<Path>, options: PoolOptions) -> Result<Pool> {
+        let path = path.as_ref();
+        let geo = Geometry::plan(options.size_bytes, options.index_capacity, now_ns())?;
+        if path.exists() {
+            return Err(already_exists(path));
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pool");
+        let tmp = dir.join(format!(".{file_name}.{}.{}.tmp", std::process::id(), now_ns()));
+        let result = (|| {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(|e| Error::io("cannot create pool file", e).with_path(&tmp))?;
+            file.set_len(geo.file_size)
+                .map_err(|e| Error::io("cannot size pool file", e).with_path(&tmp))?;
+            let map = Mapping::new(&file, geo.file_size)?;
+            map.write(0, &geo.encode());
+            write_slot(&map, 0, &State::EMPTY);
+            lock::initialize(&map)?;
+            file.sync_all()
+                .map_err(|e| Error::io("cannot sync pool file", e).with_path(&tmp))?;
+            drop(map);
+            // link(2) fails if the name exists: no window where two creators
+            // both succeed or a reader sees a half-written file.
+            std::fs::hard_link(&tmp, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    already_exists(path)
+                } else {
+                    Error::io("cannot create pool", e).with_path(path)
+                }
+            })
+        })();
+        let _ = std::fs::remove_file(&tmp);
+        result?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Pool::open(path)
+    }
+
+    /// Opens an existing pool file, checking its header and length before
+    /// mapping it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Pool> {
+        let path = path.as_ref();
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| {
+                let err = Error::io("cannot open pool", e).with_path(path);
+                if err.kind() == ErrorKind::NotFound {
+                    Error::new(ErrorKind::NotFound, format!("no pool at {}", path.display())).with_path(path)
+                } else {
+                    err
+                }
+            })?;
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("cannot stat pool", e).with_path(path))?
+            .len();
+        let mut head = [0u8; layout::STATIC_HEADER_LEN + 4];
+        if len >= HEADER_SIZE {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(&mut head, 0)
+                .map_err(|e| Error::io("cannot read pool header", e).with_path(path))?;
+        }
+        let geo = Geometry::decode(&head, len).map_err(|e| e.with_path(path))?;
+        let map = Mapping::new(&file, geo.file_size).map_err(|e| e.with_path(path))?;
+        lock::ensure_initialized(&map, &file).map_err(|e| e.with_path(path))?;
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let pool = Pool {
+            inner: Arc::new(Inner { path, file, map, geo }),
+        };
+        pool.inner
+            .load_state()
+            .map_err(|e| e.with_path(&pool.inner.path))?;
+        Ok(pool)
+    }
+
+    /// The pool file's path.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// The pool's name (its file name without `.plasmite`).
+    pub fn name(&self) -> String {
+        pool_name(&self.inner.path)
+    }
+
+    /// The file geometry.
+    pub fn geometry(&self) -> Geometry {
+        self.inner.geo
+    }
+
+    /// The largest `tags + payload` a single message can have here.
+    pub fn max_message_len(&self) -> u64 {
+        self.inner.geo.max_frame_body()
+    }
+
+    /// Bounds, counts and sizes.
+    pub fn info(&self) -> Result<PoolInfo> {
+        let (st, _) = self.inner.load_state()?;
+        let g = &self.inner.geo;
+        let empty = st.count() == 0;
+        Ok(PoolInfo {
+            name: self.name(),
+            path: self.inner.path.clone(),
+            file_size: g.file_size,
+            ring_size: g.ring_size,
+            index_capacity: g.index_capacity,
+            oldest: (!empty).then_some(st.oldest_seq),
+            newest: (!empty).then(|| st.next_seq - 1),
+            message_count: st.count(),
+            bytes_used: st.write_pos - st.oldest_pos,
+            created_ns: g.created_ns,
+        })
+    }
+
+    /// The newest sequence number, or `None` when empty.
+    pub fn newest_seq(&self) -> Result<Option<u64>> {
+        let (st, _) = self.inner.load_state()?;
+        Ok((st.count() > 0).then(|| st.next_seq - 1))
+    }
+
+    /// Reads message `seq` (copying it out of the ring). `NotFound`, with the
+    /// seq, when it was never written or has been overwritten.
+    pub fn get(&self, seq: u64) -> Result<crate::message::Message> {
+        let mut buf = Vec::new();
+        let (h, _) = self.get_into(seq, &mut buf)?;
+        Ok(crate::message::Message::from_frame(&h, buf))
+    }
+
+    /// Like [`get`](Pool::get) into a reusable buffer; returns the header and
+    /// the position the frame was read at.
+    pub(crate) fn get_into(&self, seq: u64, buf: &mut Vec<u8>) -> Result<(FrameHeader, u64)> {
+        let not_found = || {
+            Error::new(ErrorKind::NotFound, format!("message {seq} not found"))
+                .with_seq(seq)
+                .with_path(&self.inner.path)
+        };
+        for _ in 0..8 {
+            let (st, gen) = self.inner.load_state()?;
+            if seq < st.oldest_seq || seq >= st.next_seq {
+                return Err(not_found());
+            }
+            let pos = match self.inner.locate(seq, &st, gen) {
+                Ok(p) => p,
+                Err(Miss::Evicted) => return Err(not_found()),
+                Err(Miss::Failed(e)) => return Err(e.with_seq(seq)),
+            };
+            match self.inner.read_frame(pos, seq, gen, buf) {
+                Ok(h) => return Ok((h, pos)),
+                Err(Miss::Evicted) => continue,
+                Err(Miss::Failed(e)) => return Err(e.with_seq(seq)),
+            }
+        }
+        Err(not_found())
+    }
+
+    /// Opens a cursor (see [`CursorOptions`]).
+    pub fn cursor(&self, options: CursorOptions) -> Result<Cursor> {
+        Cursor::new(self.clone(), options)
+    }
+
+    /// Checks the whole file and reports every problem found.
+    pub fn validate(&self) -> Report {
+        validate::run(&self.inner)
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// Waits (at most `timeout`) until the commit counter moves past
+    /// `seen`, returning at once if it already has. Used by followers.
+    pub fn wait_for_commit(&self, seen: u32, timeout: std::time::Duration) {
+        self.inner.wait_commit(seen, timeout)
+    }
+
+    /// The commit counter: changes on every publish.
+    pub fn commit_counter(&self) -> u32 {
+        self.inner.commit().load(Ordering::SeqCst)
+    }
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool").field("path", &self.inner.path).finish()
+    }
+}
+
+fn already_exists(path: &Path) -> Error {
+    Error::new(
+        ErrorKind::AlreadyExists,
+        format!("pool already exists at {}", path.display()),
+    )
+    .with_path(path)
+}
+
+/// The name of the pool stored at `path`.
+pub fn pool_name(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.strip_suffix(".plasmite").map(str::to_owned).unwrap_or(file)
+}
+
+fn write_slot(map: &Mapping, gen: u64, st: &State) {
+    let off = OFF_SLOTS[(gen & 1) as usize];
+    map.atomic_u64(off).store(st.oldest_pos, Ordering::Relaxed);
+    map.atomic_u64(off + 8).store(st.oldest_seq, Ordering::Relaxed);
+    map.atomic_u64(off + 16).store(st.write_pos, Ordering::Relaxed);
+    map.atomic_u64(off + 24).store(st.next_seq, Ordering::Relaxed);
+    map.atomic_u64(off + 32).store(gen, Ordering::Relaxed);
+    map.atomic_u32(off + 40)
+        .store(st.checksum(gen), Ordering::Relaxed);
+}
+
+impl Inner {
+    fn gen(&self) -> &AtomicU64 {
+        self.map.atomic_u64(OFF_GEN)
+    }
+
+    pub(crate) fn commit(&self) -> &AtomicU32 {
+        self.map.atomic_u32(OFF_COMMIT)
+    }
+
+    pub(crate) fn waiters(&self) -> &AtomicU32 {
+        self.map.atomic_u32(OFF_WAITERS)
+    }
+
+    pub(crate) fn geo(&self) -> &Geometry {
+        &self.geo
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read_slot(&self, gen: u64) -> (State, u64, u32) {
+        let off = OFF_SLOTS[(gen & 1) as usize];
+        let m = &self.map;
+        let st = State {
+            oldest_pos: m.atomic_u64(off).load(Ordering::Relaxed),
+            oldest_seq: m.atomic_u64(off + 8).load(Ordering::Relaxed),
+            write_pos: m.atomic_u64(off + 16).load(Ordering::Relaxed),
+            next_seq: m.atomic_u64(off + 24).load(Ordering::Relaxed),
+        };
+        let slot_gen = m.atomic_u64(off + 32).load(Ordering::Relaxed);
+        let crc = m.atomic_u32(off + 40).load(Ordering::Relaxed);
+        (st, slot_gen, crc)
+    }
+
+    /// Reads the published state consistently (a seqlock read of the slot
+    /// the generation selects). Returns it with its generation.
+    pub(crate) fn load_state(&self) -> Result<(State, u64)> {
+        let mut spins = 0u32;
+        loop {
+            let g1 = self.gen().load(Ordering::Acquire);
+            let (st, slot_gen, crc) = self.read_slot(g1);
+            fence(Ordering::Acquire);
+            let g2 = self.gen().load(Ordering::Relaxed);
+            if g1 == g2 {
+                if slot_gen != g1 || crc != st.checksum(g1) || !st.is_consistent(self.geo.ring_size) {
+                    return Err(Error::corrupt("the pool's published state is damaged")
+                        .with_offset(OFF_SLOTS[(g1 & 1) as usize] as u64)
+                        .with_path(&self.path));
+                }
+                return Ok((st, g1));
+            }
+            spins += 1;
+            if spins % 64 == 0 {
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    /// The state as the lock holder sees it (no concurrent publisher).
+    pub(crate) fn load_state_locked(&self) -> Result<(State, u64)> {
+        self.load_state()
+    }
+
+    /// Publishes `st` as the next generation. Caller holds the writer lock.
+    pub(crate) fn publish(&self, gen: &mut u64, st: &State) {
+        let next = *gen + 1;
+        write_slot(&self.map, next, st);
+        self.gen().store(next, Ordering::Release);
+        // Stores that follow (overwriting evicted frames) must not become
+        // visible before the new generation does.
+        fence(Ordering::SeqCst);
+        *gen = next;
+    }
+
+    /// Wakes followers, paying a syscall only when someone waits.
+    pub(crate) fn notify(&self) {
+        self.commit().fetch_add(1, Ordering::SeqCst);
+        if self.waiters().load(Ordering::SeqCst) != 0 {
+            notify::wake_all(self.commit());
+        }
+    }
+
+    pub(crate) fn wait_commit(&self, seen: u32, timeout: std::time::Duration) {
+        self.waiters().fetch_add(1, Ordering::SeqCst);
+        if self.commit().load(Ordering::SeqCst) == seen {
+            notify::wait(self.commit(), seen, timeout);
+        }
+        self.waiters().fetch_sub(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn ring_off(&self, pos: u64) -> usize {
+        (self.geo.ring_offset + pos % self.geo.ring_size) as usize
+    }
+
+    pub(crate) fn index_off(&self, seq: u64) -> usize {
+        (HEADER_SIZE + (seq % self.geo.index_capacity) * 8) as usize
+    }
+
+    pub(crate) fn map(&self) -> &Mapping {
+        &self.map
+    }
+
+    pub(crate) fn file_handle(&self) -> &File {
+        &self.file
+    }
+
+    /// What lies at `pos`: a wrap marker or a frame header (bounds-checked
+    /// against the ring; the bytes may be racing a writer).
+    pub(crate) fn probe(&self, pos: u64) -> Result<Probe> {
+        let ring = self.geo.ring_size;
+        let room = ring - pos % ring;
+        let off = self.ring_off(pos);
+        let mut marker = [0u8; 4];
+        self.map.read(off, &mut marker);
+        if u32::from_le_bytes(marker) == WRAP_MARKER {
+            return Ok(Probe::Wrap { next: pos + room });
+        }
+        if room < FRAME_HEADER_LEN as u64 {
+            return Err(layout::frame_error("no room for a frame header", pos, &self.geo));
+        }
+        let mut head = [0u8; FRAME_HEADER_LEN];
+        self.map.read(off, &mut head);
+        let h = FrameHeader::decode(&head).map_err(|e| layout::frame_error(e.message(), pos, &self.geo))?;
+        if h.frame_len() > room {
+            return Err(layout::frame_error(
+                "frame runs past the end of the ring",
+                pos,
+                &self.geo,
+            ));
+        }
+        Ok(Probe::Frame(h))
+    }
+
+    /// True when the frame at `pos` was not overwritten since the state of
+    /// generation `gen` was read.
+    pub(crate) fn still_retained(&self, pos: u64, gen: u64) -> Result<bool> {
+        fence(Ordering::Acquire);
+        if self.gen().load(Ordering::Relaxed) == gen {
+            return Ok(true);
+        }
+        let (st, _) = self.load_state()?;
+        Ok(pos >= st.oldest_pos)
+    }
+
+    /// Copies the frame for `seq` at `pos` into `buf` (tags then payload)
+    /// and checks it: not overwritten meanwhile, right seq, checksum.
+    pub(crate) fn read_frame(
+        &self,
+        pos: u64,
+        seq: u64,
+        gen: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<FrameHeader, Miss> {
+        let probed = self.probe(pos);
+        if let Ok(Probe::Frame(h)) = &probed {
+            let body = h.tags_len as usize + h.payload_len as usize;
+            buf.clear();
+            buf.resize(body, 0);
+            self.map.read(self.ring_off(pos) + FRAME_HEADER_LEN, buf);
+        }
+        if !self.still_retained(pos, gen)? {
+            return Err(Miss::Evicted);
+        }
+        let h = match probed? {
+            Probe::Frame(h) => h,
+            Probe::Wrap { .. } => {
+                return Err(
+                    layout::frame_error("expected a frame, found a wrap marker", pos, &self.geo).into(),
+                )
+            }
+        };
+        if h.seq != seq {
+            return Err(
+                layout::frame_error(&format!("expected seq {seq}, found {}", h.seq), pos, &self.geo).into(),
+            );
+        }
+        let (tags, payload) = buf.split_at(h.tags_len as usize);
+        if h.compute_crc(tags, payload) != h.crc {
+            return Err(layout::frame_error("checksum mismatch", pos, &self.geo).into());
+        }
+        Ok(h)
+    }
+
+    /// Finds the position of `seq` (retained per `st`): the index slot when
+    /// it is right, else a scan from the oldest frame.
+    pub(crate) fn locate(&self, seq: u64, st: &State, gen: u64) -> Result<u64, Miss> {
+        let hinted = self.map.atomic_u64(self.index_off(seq)).load(Ordering::Relaxed);
+        if hinted >= st.oldest_pos && hinted < st.write_pos {
+            if let Ok(Probe::Frame(h)) = self.probe(hinted) {
+                if h.seq == seq {
+                    return Ok(hinted);
+                }
+            }
+        }
+        let mut pos = st.oldest_pos;
+        while pos < st.write_pos {
+            match self.probe(pos) {
+                Ok(Probe::Wrap { next }) => pos = next,
+                Ok(Probe::Frame(h)) if h.seq == seq => return Ok(pos),
+                Ok(Probe::Frame(h)) if h.seq < seq => pos += h.frame_len(),
+                Ok(Probe::Frame(_)) => break,
+                Err(e) => {
+                    return Err(if self.still_retained(pos, gen)? {
+                        Miss::Failed(e)
+                    } else {
+                        Miss::Evicted
+                    });
+                }
+            }
+        }
+        if self.still_retained(st.oldest_pos, gen)? {
+            Err(Miss::Failed(Error::corrupt(format!(
+                "message {seq} is missing from the ring"
+            ))))
+        } else {
+            Err(Miss::Evicted)
+        }
+    }
+
+    /// A borrowed view of a frame just read into `buf`.
+    pub(crate) fn message_ref<'a>(h: &FrameHeader, buf: &'a [u8]) -> MessageRef<'a> {
+        let (tags, payload) = buf.split_at(h.tags_len as usize);
+        MessageRef {
+            seq: h.seq,
+            timestamp_ns: h.timestamp_ns,
+            encoding: h.encoding,
+            tags_json: tags,
+            payload,
+        }
+    }
+}
