@@ -68,6 +68,11 @@ impl fmt::Display for ErrorKind {
 /// An error with a stable kind and optional context.
 #[derive(Debug)]
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
@@ -84,13 +89,15 @@ impl Error {
     /// A new error of `kind` with a human-readable message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            message: message.into(),
-            hint: None,
-            path: None,
-            seq: None,
-            offset: None,
-            source: None,
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                hint: None,
+                path: None,
+                seq: None,
+                offset: None,
+                source: None,
+            }),
         }
     }
 
@@ -118,75 +125,75 @@ impl Error {
 
     /// Adds a hint: what the user can do about it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.inner.hint = Some(hint.into());
         self
     }
 
     /// Adds the path of the pool or file concerned.
     pub fn with_path(mut self, path: impl AsRef<Path>) -> Self {
-        self.path = Some(path.as_ref().to_path_buf());
+        self.inner.path = Some(path.as_ref().to_path_buf());
         self
     }
 
     /// Adds the sequence number concerned.
     pub fn with_seq(mut self, seq: u64) -> Self {
-        self.seq = Some(seq);
+        self.inner.seq = Some(seq);
         self
     }
 
     /// Adds the byte offset concerned (in the input or in the file).
     pub fn with_offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
+        self.inner.offset = Some(offset);
         self
     }
 
     /// Adds the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     /// The stable kind.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
     /// The message, without hint or context.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
     /// What the user can do about it, if known.
     pub fn hint(&self) -> Option<&str> {
-        self.hint.as_deref()
+        self.inner.hint.as_deref()
     }
     /// The pool or file concerned, if any.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.inner.path.as_deref()
     }
     /// The sequence number concerned, if any.
     pub fn seq(&self) -> Option<u64> {
-        self.seq
+        self.inner.seq
     }
     /// The byte offset concerned, if any.
     pub fn offset(&self) -> Option<u64> {
-        self.offset
+        self.inner.offset
     }
 
     /// The JSON error envelope of the protocol:
     /// `{"error":{"kind","message","hint"?,"path"?,"seq"?,"offset"?}}`.
     pub fn to_json(&self) -> serde_json::Value {
         let mut inner = serde_json::Map::new();
-        inner.insert("kind".into(), self.kind.as_str().into());
-        inner.insert("message".into(), self.message.clone().into());
-        if let Some(h) = &self.hint {
+        inner.insert("kind".into(), self.inner.kind.as_str().into());
+        inner.insert("message".into(), self.inner.message.clone().into());
+        if let Some(h) = &self.inner.hint {
             inner.insert("hint".into(), h.clone().into());
         }
-        if let Some(p) = &self.path {
+        if let Some(p) = &self.inner.path {
             inner.insert("path".into(), p.display().to_string().into());
         }
-        if let Some(s) = self.seq {
+        if let Some(s) = self.inner.seq {
             inner.insert("seq".into(), s.into());
         }
-        if let Some(o) = self.offset {
+        if let Some(o) = self.inner.offset {
             inner.insert("offset".into(), o.into());
         }
         serde_json::json!({ "error": inner })
@@ -195,13 +202,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner.source
             .as_ref()
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }

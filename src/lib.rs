@@ -22,12 +22,14 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod client;
 pub mod error;
 pub mod json;
 mod lite3_bridge;
 pub mod message;
 pub mod pool;
+pub mod serve;
 
 pub use client::{validate_name, Client, PoolListing};
 pub use error::{Error, ErrorKind, Result};

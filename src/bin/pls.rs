@@ -1,3 +1,3 @@
 fn main() {
-    println!("plasmite {}", env!("CARGO_PKG_VERSION"));
+    plasmite::cli::main()
 }

@@ -115,6 +115,7 @@ impl Batch {
     }
 
     /// Adds an already encoded payload (used by the Lite3 path).
+    #[allow(dead_code)] // wired up with the Lite3 codec
     pub(crate) fn push_encoded(
         &mut self,
         encoding: Encoding,

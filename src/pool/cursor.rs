@@ -174,7 +174,8 @@ impl Cursor {
         }
     }
 
-    /// The next message, waiting for one to be committed. `None` once `max`
+    /// The next message, waiting for one to be committed.
+    #[allow(clippy::should_implement_trait)] // a lending read, not an Iterator `None` once `max`
     /// messages were delivered or `timeout` passed without one (see
     /// [`end_reason`](Cursor::end_reason)).
     pub fn next(&mut self) -> Result<Option<MessageRef<'_>>> {

@@ -90,7 +90,7 @@ pub struct Geometry {
 
 impl Geometry {
     /// Plans a new pool of `file_size` bytes. `index_capacity` of `None`
-    /// picks one slot per 256 ring bytes (a power of two).
+    /// picks one slot per 160 bytes of file (a power of two).
     pub fn plan(file_size: u64, index_capacity: Option<u64>, created_ns: u64) -> Result<Geometry> {
         if file_size < MIN_POOL_SIZE {
             return Err(Error::usage(format!(
@@ -111,8 +111,13 @@ impl Geometry {
             }
             Some(c) => c,
             None => {
-                let want = (file_size - HEADER_SIZE) / 264;
-                (want.max(64).next_power_of_two() / 2).clamp(64, MAX_INDEX_CAPACITY)
+                // One slot per 160 file bytes (a 128-byte message's frame),
+                // rounded up to a power of two, the index at most 1/8 of the file.
+                let mut c = (file_size / 160).max(64).next_power_of_two();
+                while c * 8 > file_size / 8 {
+                    c /= 2;
+                }
+                c.clamp(64, MAX_INDEX_CAPACITY)
             }
         };
         let ring_offset = (HEADER_SIZE + capacity * 8 + 63) & !63;

@@ -104,8 +104,6 @@ pub fn ensure_initialized(map: &Mapping, file: &File) -> Result<()> {
 /// Holding the writer lock; released on drop.
 pub struct WriterGuard<'a> {
     map: &'a Mapping,
-    /// Whether the previous holder died while holding the lock.
-    pub recovered: bool,
 }
 
 /// Takes the writer lock, waiting at most `LOCK_PATIENCE`.
@@ -128,8 +126,7 @@ pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
         // SAFETY: as above; `deadline` is a valid timespec.
         rc = unsafe { libc::pthread_mutex_timedlock(m, &deadline) };
     }
-    let recovered = rc == libc::EOWNERDEAD;
-    if recovered {
+    if rc == libc::EOWNERDEAD {
         // SAFETY: we own the mutex (EOWNERDEAD means we acquired it). The
         // state it protects needs no repair (see the module invariant).
         rc = unsafe { libc::pthread_mutex_consistent(m) };
@@ -145,7 +142,7 @@ pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
     }
     map.atomic_u32(OFF_OWNER_PID)
         .store(std::process::id(), Ordering::Relaxed);
-    Ok(WriterGuard { map, recovered })
+    Ok(WriterGuard { map })
 }
 
 fn realtime_after(d: Duration) -> libc::timespec {

@@ -1,0 +1,199 @@
+//! The admin verbs: create, list, info, delete, doctor (and serve's entry).
+
+use std::io::Write;
+
+use super::output::{write_error, Ui};
+use super::units::human_size;
+use super::{CreateArgs, DeleteArgs, DoctorArgs, InfoArgs, ListArgs, Outcome};
+use crate::error::{Error, ErrorKind};
+use crate::message::format_rfc3339;
+use crate::serve::ServeArgs;
+use crate::{Client, PoolInfo, PoolOptions};
+
+fn print(line: impl std::fmt::Display) -> Result<(), Error> {
+    writeln!(std::io::stdout().lock(), "{line}").map_err(write_error)
+}
+
+/// Runs `f` for every item, reporting each failure, and returns the first
+/// failure after trying them all.
+fn each<T>(items: Vec<T>, ui: &Ui, mut f: impl FnMut(T) -> Result<(), Error>) -> Result<Outcome, Error> {
+    let mut first: Option<Error> = None;
+    let total = items.len();
+    for item in items {
+        if let Err(e) = f(item) {
+            if total == 1 || super::output::is_broken_pipe(&e) {
+                return Err(e);
+            }
+            ui.error(&e);
+            first.get_or_insert(e);
+        }
+    }
+    match first {
+        Some(e) => Ok(Outcome::Exit(super::exit_code(e.kind()))),
+        None => Ok(Outcome::Done),
+    }
+}
+
+pub fn create(client: &Client, a: CreateArgs, ui: &Ui) -> Result<Outcome, Error> {
+    let options = PoolOptions {
+        size_bytes: a.size,
+        index_capacity: a.index_capacity,
+    };
+    each(a.names, ui, |name| {
+        let pool = client.create_pool_with(&name, options)?;
+        let info = pool.info()?;
+        if a.json {
+            print(info.to_json())
+        } else {
+            print(format_args!(
+                "created {} ({}) at {}",
+                info.name,
+                human_size(info.file_size),
+                info.path.display()
+            ))
+        }
+    })
+}
+
+fn bounds(info: &PoolInfo) -> String {
+    match (info.oldest, info.newest) {
+        (Some(o), Some(n)) => format!("{o}..{n}"),
+        _ => "-".into(),
+    }
+}
+
+pub fn list(client: &Client, a: ListArgs, _ui: &Ui) -> Result<Outcome, Error> {
+    let listing = client.list_pools_detailed()?;
+    if a.json {
+        let pools: Vec<serde_json::Value> = listing
+            .iter()
+            .map(|l| match &l.info {
+                Ok(info) => info.to_json(),
+                Err(e) => serde_json::json!({
+                    "name": l.name, "path": l.path.display().to_string(), "error": e.to_json()["error"],
+                }),
+            })
+            .collect();
+        print(serde_json::json!({ "pools": pools }))?;
+        return Ok(Outcome::Done);
+    }
+    if listing.is_empty() {
+        return Ok(Outcome::Done);
+    }
+    let mut out = format!(
+        "{:<24} {:>10} {:>10} {:>9} {:>20}\n",
+        "NAME", "SIZE", "MESSAGES", "USED", "SEQS"
+    );
+    for l in &listing {
+        match &l.info {
+            Ok(i) => out.push_str(&format!(
+                "{:<24} {:>10} {:>10} {:>8.1}% {:>20}\n",
+                i.name,
+                human_size(i.file_size),
+                i.message_count,
+                i.bytes_used as f64 * 100.0 / i.ring_size as f64,
+                bounds(i)
+            )),
+            Err(e) => out.push_str(&format!("{:<24} error: {} ({})\n", l.name, e.message(), e.kind())),
+        }
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .map_err(write_error)?;
+    Ok(Outcome::Done)
+}
+
+pub fn info(client: &Client, a: InfoArgs, _ui: &Ui) -> Result<Outcome, Error> {
+    let i = client.pool_info(&a.pool)?;
+    if a.json {
+        print(serde_json::json!({ "pool": i.to_json() }))?;
+    } else {
+        print(format_args!(
+            "name:           {}\npath:           {}\nfile size:      {} ({} bytes)\nring size:      {} bytes\n\
+             index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {} ({:.1}%)\ncreated:        {}",
+            i.name,
+            i.path.display(),
+            human_size(i.file_size),
+            i.file_size,
+            i.ring_size,
+            i.index_capacity,
+            i.message_count,
+            bounds(&i),
+            i.bytes_used,
+            i.bytes_used as f64 * 100.0 / i.ring_size as f64,
+            format_rfc3339(i.created_ns)
+        ))?;
+    }
+    Ok(Outcome::Done)
+}
+
+pub fn delete(client: &Client, a: DeleteArgs, ui: &Ui) -> Result<Outcome, Error> {
+    let force = a.force;
+    let json = a.json;
+    each(a.pools, ui, |name| match client.delete_pool(&name) {
+        Ok(()) => {
+            if json {
+                print(serde_json::json!({ "deleted": name }))
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) if force && e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    })
+}
+
+pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error> {
+    let targets: Vec<(String, std::path::PathBuf)> = match &a.pool {
+        Some(p) => vec![(p.clone(), client.resolve(p)?)],
+        None => client
+            .list_pools_detailed()?
+            .into_iter()
+            .map(|l| (l.name, l.path))
+            .collect(),
+    };
+    if a.pool.is_some() && !targets[0].1.exists() {
+        return Err(client
+            .open_pool(a.pool.as_deref().unwrap_or_default())
+            .unwrap_err());
+    }
+    let mut damaged = 0;
+    let mut reports = Vec::new();
+    for (name, path) in &targets {
+        let report = crate::pool::validate_path(path);
+        if !report.is_clean() {
+            damaged += 1;
+        }
+        if a.json {
+            let mut j = report.to_json();
+            j["name"] = name.clone().into();
+            j["path"] = path.display().to_string().into();
+            reports.push(j);
+        } else if report.is_clean() {
+            print(format_args!(
+                "{name}: ok ({} messages checked)",
+                report.messages_checked
+            ))?;
+        } else {
+            print(format_args!("{name}: {} problem(s)", report.problems.len()))?;
+            for p in &report.problems {
+                let at = p.offset.map(|o| format!(" at offset {o}")).unwrap_or_default();
+                print(format_args!("  {}{at}: {}", p.kind, p.message))?;
+            }
+        }
+    }
+    if a.json {
+        print(serde_json::json!({ "pools": reports }))?;
+    }
+    if damaged > 0 {
+        ui.note(&format!("{damaged} pool(s) damaged"));
+        return Ok(Outcome::Exit(super::exit_code(ErrorKind::Corrupt)));
+    }
+    Ok(Outcome::Done)
+}
+
+pub fn serve(client: &Client, a: ServeArgs) -> Result<Outcome, Error> {
+    let dir = a.directory.clone().unwrap_or_else(|| client.dir().to_path_buf());
+    crate::serve::run_cli(dir, a)
+}

@@ -1,0 +1,308 @@
+//! `pls append`: one message from the argument, or a stream (JSON Lines or
+//! concatenated JSON, told apart by nothing more than whitespace) ingested in
+//! batches: one lock, one publish and one wake-up per batch.
+
+use std::io::{IsTerminal, Read, Write};
+use std::time::{Duration, Instant};
+
+use super::output::{flush_to, Ui};
+use super::{signals, AppendArgs, DurabilityArg, ErrorsArg, Outcome};
+use crate::error::{Error, ErrorKind};
+use crate::message::{encode_tags, write_receipt};
+use crate::{Batch, Client, Durability, Pool, PoolOptions};
+
+/// Largest batch before it is appended (messages, bytes).
+const BATCH_MESSAGES: usize = 16 * 1024;
+const BATCH_BYTES: usize = 4 << 20;
+/// Read size for the input stream.
+const READ_CHUNK: usize = 1 << 20;
+
+fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
+    match client.open_pool(&a.pool) {
+        Err(e) if e.kind() == ErrorKind::NotFound && a.create => {
+            let options = PoolOptions {
+                size_bytes: a.size,
+                ..PoolOptions::default()
+            };
+            match client.create_pool_with(&a.pool, options) {
+                // Another process created it first: use theirs.
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => client.open_pool(&a.pool),
+                other => other,
+            }
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Err(e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool)))
+        }
+        other => other,
+    }
+}
+
+pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
+    let pool = open_pool(client, &a)?;
+    let durability = match a.durability {
+        DurabilityArg::Fast => Durability::Fast,
+        DurabilityArg::Flush => Durability::Flush,
+    };
+    let mut tags_json = Vec::new();
+    encode_tags(&a.tags, &mut tags_json)?;
+    if let Some(json) = &a.json {
+        let r = pool.append_json(json.as_bytes(), &a.tags, durability)?;
+        if !a.quiet {
+            let mut out = Vec::with_capacity(128);
+            write_receipt(&mut out, r.seq, r.timestamp_ns, &tags_json);
+            out.push(b'\n');
+            flush_to(&mut std::io::stdout().lock(), &mut out)?;
+        }
+        return Ok(Outcome::Done);
+    }
+    let (input, total): (Box<dyn Read>, Option<u64>) = match &a.file {
+        Some(path) => {
+            let f =
+                std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
+            let len = f.metadata().ok().map(|m| m.len());
+            (Box::new(f), len)
+        }
+        None => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                ui.note("reading JSON messages from stdin (Ctrl-D to end)");
+            }
+            (Box::new(stdin), stdin_size())
+        }
+    };
+    let mut ingest = Ingest {
+        pool: &pool,
+        durability,
+        tags_json,
+        quiet: a.quiet,
+        skip_errors: a.errors == ErrorsArg::Skip,
+        ui,
+        batch: Batch::new(),
+        receipts: Vec::with_capacity(1 << 16),
+        stdout: std::io::stdout().lock(),
+        bad: 0,
+        stored: 0,
+        progress: Progress::new(ui, a.quiet, total),
+    };
+    let result = ingest.run(input);
+    ingest.progress.finish(ingest.stored);
+    let outcome = result?;
+    if ingest.bad > 0 {
+        ui.note(&format!(
+            "{} record(s) skipped, {} stored",
+            ingest.bad, ingest.stored
+        ));
+        return Ok(Outcome::Exit(1));
+    }
+    Ok(outcome)
+}
+
+fn stdin_size() -> Option<u64> {
+    let st = nix::sys::stat::fstat(libc::STDIN_FILENO).ok()?;
+    let is_file = (st.st_mode & libc::S_IFMT) == libc::S_IFREG;
+    is_file.then_some(st.st_size as u64)
+}
+
+struct Ingest<'a> {
+    pool: &'a Pool,
+    durability: Durability,
+    tags_json: Vec<u8>,
+    quiet: bool,
+    skip_errors: bool,
+    ui: &'a Ui,
+    batch: Batch,
+    receipts: Vec<u8>,
+    stdout: std::io::StdoutLock<'static>,
+    bad: u64,
+    stored: u64,
+    progress: Progress,
+}
+
+impl Ingest<'_> {
+    fn run(&mut self, mut input: Box<dyn Read>) -> Result<Outcome, Error> {
+        let max_len = self.pool.max_message_len() as usize;
+        let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK * 2);
+        let mut start = 0usize;
+        let mut line_base = 1u64;
+        let mut eof = false;
+        let mut consumed = 0u64;
+        loop {
+            // Take every complete value in the buffer.
+            while start < buf.len() {
+                match crate::json::next_value(&buf, start) {
+                    Ok(None) => start = buf.len(),
+                    Ok(Some(span)) => {
+                        if span.end == buf.len() && !eof {
+                            break; // a number may continue in the next read
+                        }
+                        let value = &buf[span.start..span.end];
+                        if value.len() + self.tags_json.len() > max_len {
+                            let line = line_base + count_lines(&buf[..span.start]);
+                            let e = Error::usage(format!(
+                                "record on line {line} is {} bytes, larger than the pool's limit of {max_len}",
+                                value.len()
+                            ))
+                            .with_hint("create the pool with a larger --size");
+                            start = self.bad_record(e, &buf, span.end)?;
+                            continue;
+                        }
+                        self.batch.push_json_tagged(value, &self.tags_json)?;
+                        start = span.end;
+                        if self.batch.len() >= BATCH_MESSAGES || self.batch.byte_len() >= BATCH_BYTES {
+                            self.flush()?;
+                        }
+                    }
+                    Err(e) => {
+                        if e.offset >= buf.len() && !eof {
+                            break; // incomplete: read more
+                        }
+                        let line = line_base + count_lines(&buf[..e.offset.min(buf.len())]);
+                        let err = Error::usage(format!("malformed JSON on line {line}: {}", e.reason))
+                            .with_offset(consumed + e.offset as u64);
+                        let resume = buf[e.offset.min(buf.len())..]
+                            .iter()
+                            .position(|&b| b == b'\n')
+                            .map_or(buf.len(), |p| e.offset + p + 1);
+                        start = self.bad_record(err, &buf, resume)?;
+                    }
+                }
+            }
+            self.flush()?;
+            self.progress.update(consumed + start as u64, self.stored);
+            if eof {
+                return Ok(Outcome::Done);
+            }
+            if signals::interrupted() {
+                return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
+            }
+            // Keep the unconsumed tail, then read more.
+            line_base += count_lines(&buf[..start]);
+            consumed += start as u64;
+            buf.drain(..start);
+            start = 0;
+            if buf.len() > max_len + 64 {
+                let e = Error::usage(format!(
+                    "record on line {line_base} is larger than the pool's limit of {max_len} bytes"
+                ));
+                // Skip the oversized record up to the next newline if allowed.
+                let resume = buf.iter().position(|&b| b == b'\n').map_or(buf.len(), |p| p + 1);
+                start = self.bad_record(e, &buf, resume)?;
+                continue;
+            }
+            let old = buf.len();
+            buf.resize(old + READ_CHUNK, 0);
+            let n = loop {
+                match input.read(&mut buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                        if signals::interrupted() {
+                            buf.truncate(old);
+                            return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
+                        }
+                    }
+                    Err(e) => return Err(Error::io("cannot read input", e)),
+                }
+            };
+            buf.truncate(old + n);
+            eof = n == 0;
+        }
+    }
+
+    /// Handles a malformed record: stop (after storing what came before), or
+    /// report it and resume at `resume`.
+    fn bad_record(&mut self, e: Error, _buf: &[u8], resume: usize) -> Result<usize, Error> {
+        if !self.skip_errors {
+            self.flush()?;
+            return Err(e.with_hint("fix the record, or pass --errors skip to skip bad records"));
+        }
+        self.bad += 1;
+        self.ui.error(&e);
+        Ok(resume)
+    }
+
+    /// Appends the pending batch and prints its receipts.
+    fn flush(&mut self) -> Result<(), Error> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let r = self.pool.append_batch(&self.batch, self.durability)?;
+        self.batch.clear();
+        self.stored += r.count;
+        if !self.quiet {
+            for i in 0..r.count {
+                write_receipt(
+                    &mut self.receipts,
+                    r.first_seq + i,
+                    r.timestamp_ns,
+                    &self.tags_json,
+                );
+                self.receipts.push(b'\n');
+            }
+            flush_to(&mut self.stdout, &mut self.receipts)?;
+        }
+        Ok(())
+    }
+}
+
+fn count_lines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+/// An indicatif bar on a terminal stderr for large inputs; never on a pipe.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: Option<u64>,
+    started: Instant,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(ui: &Ui, quiet: bool, total: Option<u64>) -> Progress {
+        // Receipts on a terminal stdout would fight with the bar.
+        let enabled = ui.stderr_tty && (quiet || !ui.stdout_tty);
+        Progress {
+            bar: None,
+            total,
+            started: Instant::now(),
+            enabled,
+        }
+    }
+
+    fn update(&mut self, bytes: u64, messages: u64) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() {
+            let large = self.total.is_some_and(|t| t >= 16 << 20);
+            if !large && self.started.elapsed() < Duration::from_secs(1) {
+                return;
+            }
+            let bar = match self.total {
+                Some(t) => indicatif::ProgressBar::new(t).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:30} {bytes}/{total_bytes} {msg} ({bytes_per_sec}, eta {eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                ),
+                None => indicatif::ProgressBar::new_spinner().with_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg} ({bytes_per_sec})")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                ),
+            };
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
+            let rate = messages as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{messages} messages, {rate:.0} msg/s"));
+        }
+    }
+
+    fn finish(&mut self, _messages: u64) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        let _ = std::io::stderr().flush();
+    }
+}
