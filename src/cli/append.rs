@@ -146,7 +146,7 @@ impl Ingest<'_> {
                             start = self.bad_record(e, &buf, span.end)?;
                             continue;
                         }
-                        self.batch.push_json_tagged(value, &self.tags_json)?;
+                        self.batch.push_json_span(&buf, span, &self.tags_json)?;
                         start = span.end;
                         if self.batch.len() >= BATCH_MESSAGES || self.batch.byte_len() >= BATCH_BYTES {
                             self.flush()?;

@@ -103,6 +103,12 @@ impl Batch {
     /// messages that share their tags).
     pub fn push_json_tagged(&mut self, json: &[u8], tags_json: &[u8]) -> Result<()> {
         let span = crate::json::validate(json).map_err(json_error)?;
+        self.push_json_span(json, span, tags_json)
+    }
+
+    /// Adds the value at `span` of `input`, as found (and so validated) by
+    /// [`json::next_value`](crate::json::next_value) while splitting a stream.
+    pub(crate) fn push_json_span(&mut self, json: &[u8], span: crate::json::Span, tags_json: &[u8]) -> Result<()> {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(tags_json);
         let mid = self.bytes.len();
