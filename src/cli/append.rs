@@ -3,6 +3,7 @@
 //! batches: one lock, one publish and one wake-up per batch.
 
 use std::io::{IsTerminal, Read, Write};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use super::output::{flush_to, Ui};
@@ -55,7 +56,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         }
         return Ok(Outcome::Done);
     }
-    let (input, total): (Box<dyn Read>, Option<u64>) = match &a.file {
+    let (input, total): (Box<dyn Input>, Option<u64>) = match &a.file {
         Some(path) => {
             let f =
                 std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
@@ -97,6 +98,10 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
+/// The input stream: readable, with a descriptor to poll.
+trait Input: Read + AsFd {}
+impl<T: Read + AsFd> Input for T {}
+
 fn stdin_size() -> Option<u64> {
     let st = nix::sys::stat::fstat(libc::STDIN_FILENO).ok()?;
     let is_file = (st.st_mode & libc::S_IFMT) == libc::S_IFREG;
@@ -119,7 +124,7 @@ struct Ingest<'a> {
 }
 
 impl Ingest<'_> {
-    fn run(&mut self, mut input: Box<dyn Read>) -> Result<Outcome, Error> {
+    fn run(&mut self, mut input: Box<dyn Input>) -> Result<Outcome, Error> {
         let max_len = self.pool.max_message_len() as usize;
         let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK * 2);
         let mut start = 0usize;
@@ -189,6 +194,9 @@ impl Ingest<'_> {
                 start = self.bad_record(e, &buf, resume)?;
                 continue;
             }
+            if !wait_readable(input.as_fd()) {
+                return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
+            }
             let old = buf.len();
             buf.resize(old + READ_CHUNK, 0);
             let n = loop {
@@ -241,6 +249,23 @@ impl Ingest<'_> {
             flush_to(&mut self.stdout, &mut self.receipts)?;
         }
         Ok(())
+    }
+}
+
+/// Waits until `fd` has input (or end of input), checking for Ctrl-C at
+/// least every 100 ms. False when interrupted.
+fn wait_readable(fd: BorrowedFd<'_>) -> bool {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    loop {
+        if signals::interrupted() {
+            return false;
+        }
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::from(100u16)) {
+            Ok(0) => continue,
+            Err(nix::errno::Errno::EINTR) => continue,
+            _ => return true,
+        }
     }
 }
 
