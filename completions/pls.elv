@@ -53,6 +53,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --size 'Size of the pool made by --create'
             cand --file 'Read the stream from this file instead of stdin'
             cand --errors 'On a malformed record: stop, or report it on stderr and go on (exit 1 at the end)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -63,6 +64,7 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;get'= {
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --data-only 'Print only the message''s data'
@@ -79,6 +81,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --tag 'Only messages carrying this tag (repeatable: all must match)'
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand -f 'Keep following: print new messages as they are appended'
@@ -88,6 +91,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;list'= {
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
@@ -95,6 +99,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;info'= {
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
@@ -119,10 +124,22 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;serve'= {
-            cand --port 'Port to listen on'
-            cand --bind 'Address to bind'
+            cand --bind 'Address to bind (loopback by default; any other needs a token)'
+            cand --port 'Port to listen on (0: any free port, printed at start)'
+            cand --token-file 'Read the bearer token from this file (first line)'
+            cand --token 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)'
+            cand --access 'What clients may do'
+            cand --max-body 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413'
+            cand --max-connections 'Most connections served at once; more get 423 Busy'
+            cand --max-tails 'Most tails streaming at once; more get 423 Busy'
+            cand --max-tail-timeout 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400'
+            cand --client-timeout 'Disconnect a client that takes longer than this to send a request, or idles this long between requests'
+            cand --tls-cert 'TLS certificate chain (PEM); serves HTTPS with --tls-key'
+            cand --tls-key 'TLS private key (PEM)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -q 'Do not log one line per request on stderr'
+            cand --quiet 'Do not log one line per request on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -57,6 +57,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -l size -d 'Size of the 
 complete -c pls -n "__fish_pls_using_subcommand append" -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record: stop, or report it on stderr and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -66,6 +67,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not
 complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand get" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -81,6 +83,7 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -l format -d 'Output forma
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 10)'"
+complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand tail" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -88,12 +91,14 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -s f -l follow -d 'Keep following: print new messages as they are appended'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l data-only -d 'Print only each message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand list" -l json -d 'Print JSON'
 complete -c pls -n "__fish_pls_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -114,12 +119,25 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l all -d 'Check every pool in the directory'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand serve" -l port -d 'Port to listen on' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l bind -d 'Address to bind' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l bind -d 'Address to bind (loopback by default; any other needs a token)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l port -d 'Port to listen on (0: any free port, printed at start)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l access -d 'What clients may do' -r -f -a "read-write\t'Read and write (the default)'
+read-only\t'Read only: list, info, open, get, tail'
+write-only\t'Write only: create, append, delete (and open, to check a pool exists)'"
+complete -c pls -n "__fish_pls_using_subcommand serve" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request, or idles this long between requests' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand serve" -s q -l quiet -d 'Do not log one line per request on stderr'
 complete -c pls -n "__fish_pls_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand completions" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'

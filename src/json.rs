@@ -146,6 +146,64 @@ enum Frame {
     Array,
 }
 
+/// The open containers, one bit each (set: object), so validation never
+/// allocates: `MAX_DEPTH` bits on the call stack.
+struct Nesting {
+    bits: [u64; MAX_DEPTH / 64],
+    len: usize,
+}
+
+impl Nesting {
+    fn new() -> Self {
+        Nesting {
+            bits: [0; MAX_DEPTH / 64],
+            len: 0,
+        }
+    }
+
+    /// Caller checks `len < MAX_DEPTH` first.
+    #[inline]
+    fn push(&mut self, f: Frame) {
+        let (word, bit) = (self.len / 64, self.len % 64);
+        if f == Frame::Object {
+            self.bits[word] |= 1 << bit;
+        } else {
+            self.bits[word] &= !(1 << bit);
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn top(&self) -> Option<Frame> {
+        let i = self.len.checked_sub(1)?;
+        Some(if self.bits[i / 64] >> (i % 64) & 1 == 1 {
+            Frame::Object
+        } else {
+            Frame::Array
+        })
+    }
+
+    #[inline]
+    fn pop(&mut self) {
+        self.len -= 1;
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks (in bit 7 of its byte) each byte of `w` that ends a run of plain
+/// string bytes: `"`, `\\` or a control character. Marks above the lowest
+/// one may be spurious (borrows), the lowest is exact.
+#[inline]
+fn string_specials(w: u64) -> u64 {
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH_BITS;
+    let quote = zero_in(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(w ^ (ONES * u64::from(b'\\')));
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH_BITS;
+    quote | backslash | control
+}
+
 impl Scanner<'_> {
     #[inline]
     fn peek(&self) -> Option<u8> {
@@ -164,12 +222,12 @@ impl Scanner<'_> {
     /// Scans one value iteratively: nesting lives in an explicit stack so
     /// hostile input cannot overflow the call stack.
     fn value(&mut self) -> Result<(), JsonError> {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack = Nesting::new();
         'value: loop {
             // At the start of a value.
             match self.peek() {
                 Some(b'{') => {
-                    if stack.len() >= MAX_DEPTH {
+                    if stack.len >= MAX_DEPTH {
                         return err(self.pos, "nesting deeper than 512 levels");
                     }
                     self.pos += 1;
@@ -183,7 +241,7 @@ impl Scanner<'_> {
                     }
                 }
                 Some(b'[') => {
-                    if stack.len() >= MAX_DEPTH {
+                    if stack.len >= MAX_DEPTH {
                         return err(self.pos, "nesting deeper than 512 levels");
                     }
                     self.pos += 1;
@@ -205,7 +263,7 @@ impl Scanner<'_> {
             }
             // After a complete value: close containers or move to the next element.
             loop {
-                let Some(&top) = stack.last() else {
+                let Some(top) = stack.top() else {
                     return Ok(());
                 };
                 self.skip_ws();
@@ -300,7 +358,23 @@ impl Scanner<'_> {
         let open = self.pos;
         let mut i = open + 1;
         let mut ascii = true;
+        // OR of the plain bytes skipped eight at a time (for the ASCII check).
+        let mut skipped = 0u64;
         loop {
+            while let Some(chunk) = input.get(i..i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let w = u64::from_le_bytes(word);
+                let specials = string_specials(w);
+                if specials != 0 {
+                    let plain = specials.trailing_zeros() / 8;
+                    skipped |= w & ((1u64 << (plain * 8)) - 1);
+                    i += plain as usize;
+                    break;
+                }
+                skipped |= w;
+                i += 8;
+            }
             let Some(&b) = input.get(i) else {
                 return err(input.len(), "unterminated string");
             };
@@ -327,7 +401,7 @@ impl Scanner<'_> {
             }
             i += 1;
         }
-        if !ascii {
+        if !ascii || skipped & HIGH_BITS != 0 {
             if let Err(e) = std::str::from_utf8(&input[open + 1..i]) {
                 return err(open + 1 + e.valid_up_to(), "invalid UTF-8 in string");
             }
@@ -417,6 +491,52 @@ mod tests {
             let serde = serde_json::from_str::<serde_json::Value>(c).is_ok();
             assert_eq!(ours, serde, "disagreement on {c:?}");
         }
+    }
+
+    #[test]
+    fn string_scan_finds_specials_at_every_offset() {
+        // The scanner skips plain bytes eight at a time; put each kind of
+        // special byte at every offset around the word boundaries.
+        for pad in 0..20 {
+            let p = "x".repeat(pad);
+            let q = "y".repeat(19 - pad);
+            let ok = [
+                format!("\"{p}\\\"{q}\""),
+                format!("\"{p}\\u00e9{q}\""),
+                format!("\"{p}é{q}\""),
+                format!("\"{p}😀{q}\""),
+                format!("[\"{p}\",\"{q}\"]"),
+            ];
+            for c in &ok {
+                assert_eq!(validate(c.as_bytes()).map(|s| s.end), Ok(c.len()), "{c:?}");
+                assert!(serde_json::from_str::<serde_json::Value>(c).is_ok());
+            }
+            let ctrl = format!("\"{p}\u{1}{q}\"");
+            assert_eq!(validate(ctrl.as_bytes()).unwrap_err().offset, 1 + pad, "{ctrl:?}");
+            let bad_escape = format!("\"{p}\\x{q}\"");
+            assert_eq!(validate(bad_escape.as_bytes()).unwrap_err().offset, 1 + pad);
+            let mut bad_utf8 = format!("\"{p}").into_bytes();
+            bad_utf8.extend_from_slice(b"\xff\xfe");
+            bad_utf8.extend_from_slice(format!("{q}\"").as_bytes());
+            assert_eq!(validate(&bad_utf8).unwrap_err().offset, 1 + pad);
+            let unterminated = format!("\"{p}");
+            assert!(validate(unterminated.as_bytes()).is_err());
+        }
+    }
+
+    #[test]
+    fn deep_mixed_nesting_closes_in_order() {
+        let mut s = String::new();
+        for i in 0..MAX_DEPTH {
+            s.push_str(if i % 3 == 0 { "{\"k\":" } else { "[" });
+        }
+        s.push('1');
+        for i in (0..MAX_DEPTH).rev() {
+            s.push(if i % 3 == 0 { '}' } else { ']' });
+        }
+        assert!(validate(s.as_bytes()).is_ok());
+        let wrong = s.replacen("]}", "}]", 1);
+        assert!(validate(wrong.as_bytes()).is_err());
     }
 
     #[test]

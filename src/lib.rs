@@ -29,6 +29,7 @@ pub mod json;
 mod lite3_bridge;
 pub mod message;
 pub mod pool;
+pub mod remote;
 pub mod serve;
 
 pub use client::{validate_name, Client, PoolListing};

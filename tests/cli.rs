@@ -73,8 +73,12 @@ fn lines(s: &str) -> Vec<Value> {
 
 fn error_of(out: &Output) -> Value {
     let text = String::from_utf8_lossy(&out.stderr);
-    let last = text.lines().last().unwrap_or_else(|| panic!("no stderr; stdout: {:?}", out.stdout));
-    serde_json::from_str::<Value>(last).unwrap_or_else(|_| panic!("stderr is not JSON: {text}"))["error"].clone()
+    let last = text
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("no stderr; stdout: {:?}", out.stdout));
+    serde_json::from_str::<Value>(last).unwrap_or_else(|_| panic!("stderr is not JSON: {text}"))["error"]
+        .clone()
 }
 
 fn wait_exit(child: &mut Child, bound: Duration) -> std::process::ExitStatus {
@@ -97,7 +101,10 @@ fn version_and_help() {
     assert!(e.ok(&["--version"]).contains(env!("CARGO_PKG_VERSION")));
     let help = e.ok(&["--help"]);
     assert!(help.contains("Examples:") && help.contains("pls tail -f events"));
-    let plasmite = Command::new(env!("CARGO_BIN_EXE_plasmite")).arg("--version").output().unwrap();
+    let plasmite = Command::new(env!("CARGO_BIN_EXE_plasmite"))
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&plasmite.stdout).contains(env!("CARGO_PKG_VERSION")));
 }
 
@@ -110,7 +117,12 @@ fn create_list_info_delete() {
     assert_eq!(error_of(&out)["kind"], "AlreadyExists");
 
     let list: Value = serde_json::from_str(&e.ok(&["list", "--json"])).unwrap();
-    let names: Vec<&str> = list["pools"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = list["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(list["pools"][0]["file_size"], 128 * 1024);
     assert!(e.ok(&["list"]).contains("128.0 KiB"));
@@ -135,8 +147,9 @@ fn create_list_info_delete() {
 #[test]
 fn create_with_index_capacity_and_bad_sizes() {
     let e = Env::new();
-    let info: Value = serde_json::from_str(&e.ok(&["create", "p", "--size", "1M", "--index-capacity", "100", "--json"]))
-        .unwrap();
+    let info: Value =
+        serde_json::from_str(&e.ok(&["create", "p", "--size", "1M", "--index-capacity", "100", "--json"]))
+            .unwrap();
     assert_eq!(info["index_capacity"], 100);
     assert_eq!(info["file_size"], 1 << 20);
     let out = e.run(&["create", "q", "--size", "1K"]);
@@ -145,7 +158,10 @@ fn create_with_index_capacity_and_bad_sizes() {
     assert_eq!(e.run(&["create", "q", "--size", "lots"]).status.code(), Some(2));
     let out = e.run(&["create", "bad name"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(error_of(&out)["hint"].as_str().unwrap().contains("letters, digits"));
+    assert!(error_of(&out)["hint"]
+        .as_str()
+        .unwrap()
+        .contains("letters, digits"));
     // A reference with a slash is a path, not a name.
     let path = e.dir.path().join("elsewhere").join("p.plasmite");
     e.ok(&["create", path.to_str().unwrap()]);
@@ -156,16 +172,30 @@ fn create_with_index_capacity_and_bad_sizes() {
 fn append_argument_prints_receipt_and_get_returns_envelope() {
     let e = Env::new();
     e.ok(&["create", "events"]);
-    let receipt = lines(&e.ok(&["append", "events", r#"{ "b": 1.50, "a": [1, 2] }"#, "-t", "ops", "-t", "eu"]));
+    let receipt = lines(&e.ok(&[
+        "append",
+        "events",
+        r#"{ "b": 1.50, "a": [1, 2] }"#,
+        "-t",
+        "ops",
+        "-t",
+        "eu",
+    ]));
     assert_eq!(receipt[0]["seq"], 1);
     assert_eq!(receipt[0]["meta"]["tags"], serde_json::json!(["ops", "eu"]));
     assert!(receipt[0].get("data").is_none());
 
     let got = e.ok(&["get", "events", "1"]);
-    assert!(got.ends_with("\"meta\":{\"tags\":[\"ops\",\"eu\"]},\"data\":{\"b\":1.50,\"a\":[1,2]}}\n"), "{got}");
+    assert!(
+        got.ends_with("\"meta\":{\"tags\":[\"ops\",\"eu\"]},\"data\":{\"b\":1.50,\"a\":[1,2]}}\n"),
+        "{got}"
+    );
     let env: Value = serde_json::from_str(&got).unwrap();
     assert_eq!(env["time"], receipt[0]["time"]);
-    assert_eq!(e.ok(&["get", "events", "1", "--data-only"]), "{\"b\":1.50,\"a\":[1,2]}\n");
+    assert_eq!(
+        e.ok(&["get", "events", "1", "--data-only"]),
+        "{\"b\":1.50,\"a\":[1,2]}\n"
+    );
     let pretty = e.ok(&["get", "events", "1", "--format", "pretty", "--data-only"]);
     assert_eq!(pretty, "{\n  \"b\": 1.50,\n  \"a\": [\n    1,\n    2\n  ]\n}\n");
     let colored = e.ok(&["get", "events", "1", "--format", "pretty", "--color", "always"]);
@@ -187,7 +217,10 @@ fn missing_pool_suggests_create_and_create_flag_makes_it() {
     assert!(err["hint"].as_str().unwrap().contains("--create"));
     let out = e.run(&["tail", "nope"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(error_of(&out)["hint"].as_str().unwrap().contains("pls create nope"));
+    assert!(error_of(&out)["hint"]
+        .as_str()
+        .unwrap()
+        .contains("pls create nope"));
 
     e.ok(&["append", "nope", "1", "--create", "--size", "256K"]);
     let info: Value = serde_json::from_str(&e.ok(&["info", "nope", "--json"])).unwrap();
@@ -208,7 +241,10 @@ fn error_kinds_map_to_exit_codes_and_envelopes() {
     let big = format!("\"{}\"", "x".repeat(70_000));
     let out = e.run(&["append", "p", &big]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(error_of(&out)["message"].as_str().unwrap().contains("larger than this pool can hold"));
+    assert!(error_of(&out)["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than this pool can hold"));
     // NotFound with seq.
     let out = e.run(&["get", "p", "7"]);
     assert_eq!(out.status.code(), Some(3));
@@ -230,7 +266,9 @@ fn error_kinds_map_to_exit_codes_and_envelopes() {
 fn retention_gap_is_exit_10_with_error_policy() {
     let e = Env::new();
     e.ok(&["create", "small", "--size", "64K"]);
-    let input: String = (0..2000).map(|i| format!("{{\"i\":{i},\"pad\":\"{}\"}}\n", "x".repeat(64))).collect();
+    let input: String = (0..2000)
+        .map(|i| format!("{{\"i\":{i},\"pad\":\"{}\"}}\n", "x".repeat(64)))
+        .collect();
     let out = e.run_stdin(&["append", "small", "--quiet"], input.as_bytes());
     assert!(out.status.success());
     let out = e.run(&["tail", "small", "--since", "1", "--gaps", "error"]);
@@ -248,14 +286,20 @@ fn retention_gap_is_exit_10_with_error_policy() {
 fn stream_ingest_jsonl_and_concatenated() {
     let e = Env::new();
     e.ok(&["create", "s"]);
-    let out = e.run_stdin(&["append", "s", "-t", "bulk"], b"{\"a\":1}\n{\"a\":2}\n\n{\"a\": 3}{\"a\":4} 5 \"six\"\n[7]");
+    let out = e.run_stdin(
+        &["append", "s", "-t", "bulk"],
+        b"{\"a\":1}\n{\"a\":2}\n\n{\"a\": 3}{\"a\":4} 5 \"six\"\n[7]",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let receipts = lines(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(receipts.len(), 7);
     let seqs: Vec<u64> = receipts.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (1..=7).collect::<Vec<_>>());
     let data = e.ok(&["tail", "s", "--data-only"]);
-    assert_eq!(data, "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n5\n\"six\"\n[7]\n");
+    assert_eq!(
+        data,
+        "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n5\n\"six\"\n[7]\n"
+    );
     let tagged = lines(&e.ok(&["tail", "s", "-t", "bulk"]));
     assert_eq!(tagged.len(), 7);
 
@@ -263,7 +307,10 @@ fn stream_ingest_jsonl_and_concatenated() {
     std::fs::write(&file, "{\n  \"pretty\": true\n}\n{\n  \"pretty\": 2\n}\n").unwrap();
     let out = e.ok(&["append", "s", "--file", file.to_str().unwrap(), "--quiet"]);
     assert!(out.is_empty());
-    assert_eq!(e.ok(&["tail", "s", "-n", "2", "--data-only"]), "{\"pretty\":true}\n{\"pretty\":2}\n");
+    assert_eq!(
+        e.ok(&["tail", "s", "-n", "2", "--data-only"]),
+        "{\"pretty\":true}\n{\"pretty\":2}\n"
+    );
 }
 
 fn big_input(n: usize, bad_line: usize) -> String {
@@ -291,7 +338,10 @@ fn ingest_100k_lines_with_one_malformed_line_stop() {
     // Everything before the bad line is stored, nothing after it.
     let info: Value = serde_json::from_str(&e.ok(&["info", "big", "--json"])).unwrap();
     assert_eq!(info["pool"]["message_count"], 54_320);
-    assert_eq!(e.ok(&["get", "big", "54320", "--data-only"]), "{\"i\":54320,\"k\":\"v54320\"}\n");
+    assert_eq!(
+        e.ok(&["get", "big", "54320", "--data-only"]),
+        "{\"i\":54320,\"k\":\"v54320\"}\n"
+    );
 }
 
 #[test]
@@ -310,17 +360,21 @@ fn ingest_100k_lines_with_one_malformed_line_skip() {
     let info: Value = serde_json::from_str(&e.ok(&["info", "big", "--json"])).unwrap();
     assert_eq!(info["pool"]["message_count"], 99_999);
     // The record after the bad one got the next seq.
-    assert_eq!(e.ok(&["get", "big", "77777", "--data-only"]), "{\"i\":77778,\"k\":\"v77778\"}\n");
+    assert_eq!(
+        e.ok(&["get", "big", "77777", "--data-only"]),
+        "{\"i\":77778,\"k\":\"v77778\"}\n"
+    );
 }
 
 #[test]
 fn tail_defaults_and_flags() {
     let e = Env::new();
     e.ok(&["create", "t"]);
-    let input: String = (1..=30)
-        .map(|i| format!("{{\"i\":{i}}}\n"))
-        .collect::<String>();
-    assert!(e.run_stdin(&["append", "t", "--quiet"], input.as_bytes()).status.success());
+    let input: String = (1..=30).map(|i| format!("{{\"i\":{i}}}\n")).collect::<String>();
+    assert!(e
+        .run_stdin(&["append", "t", "--quiet"], input.as_bytes())
+        .status
+        .success());
     e.ok(&["append", "t", "{\"i\":31}", "-t", "x", "-t", "y"]);
     e.ok(&["append", "t", "{\"i\":32}", "-t", "x"]);
 
@@ -330,7 +384,13 @@ fn tail_defaults_and_flags() {
     assert_eq!(last10[9]["seq"], 32);
     assert_eq!(lines(&e.ok(&["tail", "t", "-n", "3"]))[0]["seq"], 30);
     let since = lines(&e.ok(&["tail", "t", "--since", "5", "--max", "4"]));
-    assert_eq!(since.iter().map(|m| m["seq"].as_u64().unwrap()).collect::<Vec<_>>(), [5, 6, 7, 8]);
+    assert_eq!(
+        since
+            .iter()
+            .map(|m| m["seq"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [5, 6, 7, 8]
+    );
     let both = lines(&e.ok(&["tail", "t", "-n", "100", "-t", "x", "-t", "y"]));
     assert_eq!(both.len(), 1);
     assert_eq!(both[0]["seq"], 31);
@@ -397,7 +457,10 @@ fn closed_pipe_ends_tail_follow_quietly() {
     let e = Env::new();
     e.ok(&["create", "big", "--size", "4M"]);
     let input: String = (0..20_000).map(|i| format!("{{\"i\":{i}}}\n")).collect();
-    assert!(e.run_stdin(&["append", "big", "--quiet"], input.as_bytes()).status.success());
+    assert!(e
+        .run_stdin(&["append", "big", "--quiet"], input.as_bytes())
+        .status
+        .success());
     // Like `pls tail -f big -n 20000 | head -1`.
     let mut child = e
         .cmd(&["tail", "-f", "big", "-n", "20000"])
@@ -439,8 +502,11 @@ fn ctrl_c_ends_follow_cleanly() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT)
-        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let status = wait_exit(&mut child, Duration::from_secs(3));
     assert_eq!(status.code(), Some(130));
 }
@@ -467,12 +533,18 @@ fn ctrl_c_during_ingest_keeps_every_acknowledged_message() {
         let r: Value = serde_json::from_str(&line).unwrap();
         acked.push(r["seq"].as_u64().unwrap());
     }
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGINT)
-        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let status = wait_exit(&mut child, Duration::from_secs(3));
     assert_eq!(status.code(), Some(130));
     for (i, seq) in acked.iter().enumerate() {
-        assert_eq!(e.ok(&["get", "c", &seq.to_string(), "--data-only"]), format!("{{\"i\":{i}}}\n"));
+        assert_eq!(
+            e.ok(&["get", "c", &seq.to_string(), "--data-only"]),
+            format!("{{\"i\":{i}}}\n")
+        );
     }
 }
 
@@ -519,7 +591,9 @@ fn doctor_reports_clean_and_damaged_pools() {
     e.ok(&["create", "good", "bad"]);
     e.ok(&["append", "good", "1"]);
     e.ok(&["append", "bad", "{\"x\":\"hello\"}"]);
-    assert!(e.ok(&["doctor", "good"]).contains("good: ok (1 messages checked)"));
+    assert!(e
+        .ok(&["doctor", "good"])
+        .contains("good: ok (1 messages checked)"));
     // Flip a payload byte of the first frame in "bad".
     let path = e.pools().join("bad.plasmite");
     let info: Value = serde_json::from_str(&e.ok(&["info", "bad", "--json"])).unwrap();
@@ -558,7 +632,10 @@ fn completions_and_man_pages_are_fresh() {
     ] {
         let generated = e.ok(&["completions", shell]);
         let committed = std::fs::read_to_string(root.join("completions").join(file)).unwrap_or_default();
-        assert!(generated == committed, "completions/{file} is stale: run scripts/gen-docs.sh");
+        assert!(
+            generated == committed,
+            "completions/{file} is stale: run scripts/gen-docs.sh"
+        );
     }
     let out = e.dir.path().join("man");
     e.ok(&["man", "--out", out.to_str().unwrap()]);

@@ -6,9 +6,8 @@ use super::output::{write_error, Ui};
 use super::units::human_size;
 use super::{CreateArgs, DeleteArgs, DoctorArgs, InfoArgs, ListArgs, Outcome};
 use crate::error::{Error, ErrorKind};
-use crate::message::format_rfc3339;
 use crate::serve::ServeArgs;
-use crate::{Client, PoolInfo, PoolOptions};
+use crate::{Client, PoolOptions};
 
 fn print(line: impl std::fmt::Display) -> Result<(), Error> {
     writeln!(std::io::stdout().lock(), "{line}").map_err(write_error)
@@ -55,75 +54,105 @@ pub fn create(client: &Client, a: CreateArgs, ui: &Ui) -> Result<Outcome, Error>
     })
 }
 
-fn bounds(info: &PoolInfo) -> String {
-    match (info.oldest, info.newest) {
+fn bounds(i: &serde_json::Value) -> String {
+    match (i["bounds"]["oldest"].as_u64(), i["bounds"]["newest"].as_u64()) {
         (Some(o), Some(n)) => format!("{o}..{n}"),
         _ => "-".into(),
     }
 }
 
-pub fn list(client: &Client, a: ListArgs, _ui: &Ui) -> Result<Outcome, Error> {
-    let listing = client.list_pools_detailed()?;
-    if a.json {
-        let pools: Vec<serde_json::Value> = listing
-            .iter()
-            .map(|l| match &l.info {
-                Ok(info) => info.to_json(),
-                Err(e) => serde_json::json!({
-                    "name": l.name, "path": l.path.display().to_string(), "error": e.to_json()["error"],
-                }),
-            })
-            .collect();
-        print(serde_json::json!({ "pools": pools }))?;
-        return Ok(Outcome::Done);
-    }
-    if listing.is_empty() {
-        return Ok(Outcome::Done);
+/// The JSON of each listed pool: its info object, or its name and error.
+fn listing_json(listing: &[crate::PoolListing]) -> Vec<serde_json::Value> {
+    listing
+        .iter()
+        .map(|l| match &l.info {
+            Ok(info) => info.to_json(),
+            Err(e) => serde_json::json!({
+                "name": l.name, "path": l.path.display().to_string(), "error": e.to_json()["error"],
+            }),
+        })
+        .collect()
+}
+
+/// The `pls list` table of protocol info objects (local or remote).
+pub(super) fn format_list(pools: &[serde_json::Value]) -> String {
+    if pools.is_empty() {
+        return String::new();
     }
     let mut out = format!(
         "{:<24} {:>10} {:>10} {:>9} {:>20}\n",
         "NAME", "SIZE", "MESSAGES", "USED", "SEQS"
     );
-    for l in &listing {
-        match &l.info {
-            Ok(i) => out.push_str(&format!(
-                "{:<24} {:>10} {:>10} {:>8.1}% {:>20}\n",
-                i.name,
-                human_size(i.file_size),
-                i.message_count,
-                i.bytes_used as f64 * 100.0 / i.ring_size as f64,
-                bounds(i)
-            )),
-            Err(e) => out.push_str(&format!("{:<24} error: {} ({})\n", l.name, e.message(), e.kind())),
+    for i in pools {
+        let name = i["name"].as_str().unwrap_or("");
+        if let Some(err) = i.get("error") {
+            out.push_str(&format!(
+                "{name:<24} error: {} ({})\n",
+                err["message"].as_str().unwrap_or(""),
+                err["kind"].as_str().unwrap_or("")
+            ));
+            continue;
         }
+        let n = |k: &str| i[k].as_u64().unwrap_or(0);
+        out.push_str(&format!(
+            "{name:<24} {:>10} {:>10} {:>8.1}% {:>20}\n",
+            human_size(n("file_size")),
+            n("message_count"),
+            n("bytes_used") as f64 * 100.0 / n("ring_size").max(1) as f64,
+            bounds(i)
+        ));
     }
-    std::io::stdout()
-        .lock()
-        .write_all(out.as_bytes())
-        .map_err(write_error)?;
+    out
+}
+
+/// The `pls info` text of a protocol info object (local or remote).
+pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String {
+    let n = |k: &str| i[k].as_u64().unwrap_or(0);
+    let server = server
+        .map(|s| format!("server:         {s}\n"))
+        .unwrap_or_default();
+    format!(
+        "name:           {}\n{server}path:           {}\nfile size:      {} ({} bytes)\nring size:      {} bytes\n\
+         index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {} ({:.1}%)\ncreated:        {}",
+        i["name"].as_str().unwrap_or(""),
+        i["path"].as_str().unwrap_or(""),
+        human_size(n("file_size")),
+        n("file_size"),
+        n("ring_size"),
+        n("index_capacity"),
+        n("message_count"),
+        bounds(i),
+        n("bytes_used"),
+        n("bytes_used") as f64 * 100.0 / n("ring_size").max(1) as f64,
+        i["created"].as_str().unwrap_or("")
+    )
+}
+
+pub fn list(client: &Client, a: ListArgs, _ui: &Ui) -> Result<Outcome, Error> {
+    if let Some(url) = a.url.as_deref().map(str::to_owned) {
+        return super::remote::list(&url, a, _ui);
+    }
+    let pools = listing_json(&client.list_pools_detailed()?);
+    if a.json {
+        print(serde_json::json!({ "pools": pools }))?;
+    } else {
+        std::io::stdout()
+            .lock()
+            .write_all(format_list(&pools).as_bytes())
+            .map_err(write_error)?;
+    }
     Ok(Outcome::Done)
 }
 
 pub fn info(client: &Client, a: InfoArgs, _ui: &Ui) -> Result<Outcome, Error> {
-    let i = client.pool_info(&a.pool)?;
+    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        return super::remote::info(&url, a, _ui);
+    }
+    let info = client.pool_info(&a.pool)?.to_json();
     if a.json {
-        print(serde_json::json!({ "pool": i.to_json() }))?;
+        print(serde_json::json!({ "pool": info }))?;
     } else {
-        print(format_args!(
-            "name:           {}\npath:           {}\nfile size:      {} ({} bytes)\nring size:      {} bytes\n\
-             index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {} ({:.1}%)\ncreated:        {}",
-            i.name,
-            i.path.display(),
-            human_size(i.file_size),
-            i.file_size,
-            i.ring_size,
-            i.index_capacity,
-            i.message_count,
-            bounds(&i),
-            i.bytes_used,
-            i.bytes_used as f64 * 100.0 / i.ring_size as f64,
-            format_rfc3339(i.created_ns)
-        ))?;
+        print(format_info(&info, None))?;
     }
     Ok(Outcome::Done)
 }

@@ -39,6 +39,9 @@ fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
 }
 
 pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
+    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        return super::remote::append(&url, a, ui);
+    }
     let pool = open_pool(client, &a)?;
     let durability = match a.durability {
         DurabilityArg::Fast => Durability::Fast,

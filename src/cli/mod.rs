@@ -8,8 +8,9 @@ mod append;
 mod docs;
 mod output;
 mod read;
+mod remote;
 mod signals;
-mod units;
+pub(crate) mod units;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, ErrorKind};
 use output::Ui;
+
+/// Whether Ctrl-C or SIGTERM arrived (for long-running faces outside the CLI module, e.g. `pls serve`).
+pub(crate) use signals::interrupted;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -140,7 +144,7 @@ pub struct CreateArgs {
 
 #[derive(Debug, Args)]
 pub struct AppendArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// The JSON message; without it, read JSON Lines or concatenated JSON from stdin
     pub json: Option<String>,
@@ -165,6 +169,9 @@ pub struct AppendArgs {
     /// Do not print a receipt per message
     #[arg(short, long)]
     pub quiet: bool,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 /// Durability of appends.
@@ -187,7 +194,7 @@ pub enum ErrorsArg {
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Sequence number
     pub seq: u64,
@@ -197,11 +204,14 @@ pub struct GetArgs {
     /// Output format (default: pretty on a terminal, jsonl otherwise)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct TailArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Start with the newest N messages
     #[arg(short = 'n', long = "lines", default_value_t = 10, value_name = "N")]
@@ -230,6 +240,9 @@ pub struct TailArgs {
     /// When messages were overwritten before being read: skip them, or fail
     #[arg(long, value_enum, default_value_t = GapsArg::Continue)]
     pub gaps: GapsArg,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 /// Gap policy argument.
@@ -246,15 +259,24 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// List the pools of a server instead (http(s)://HOST:PORT)
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]

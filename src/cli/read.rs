@@ -59,6 +59,9 @@ impl Renderer {
 }
 
 pub fn get(client: &Client, a: GetArgs, ui: &Ui) -> Result<Outcome, Error> {
+    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        return super::remote::get(&url, a, ui);
+    }
     let pool = client.open_pool(&a.pool)?;
     let msg = pool.get(a.seq)?;
     let mut r = Renderer::new(ui, a.format, a.data_only);
@@ -69,6 +72,9 @@ pub fn get(client: &Client, a: GetArgs, ui: &Ui) -> Result<Outcome, Error> {
 }
 
 pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
+    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        return super::remote::tail(&url, a, ui);
+    }
     let pool = client.open_pool(&a.pool)?;
     let follow = a.follow || a.timeout.is_some();
     let start = match a.since {

@@ -102,13 +102,18 @@ impl Batch {
     /// [`encode_tags`](crate::message::encode_tags) (cheaper for many
     /// messages that share their tags).
     pub fn push_json_tagged(&mut self, json: &[u8], tags_json: &[u8]) -> Result<()> {
-        let span = crate::json::validate(json).map_err(json_error)?;
+        let span = crate::json::validate(json).map_err(Error::from)?;
         self.push_json_span(json, span, tags_json)
     }
 
     /// Adds the value at `span` of `input`, as found (and so validated) by
     /// [`json::next_value`](crate::json::next_value) while splitting a stream.
-    pub(crate) fn push_json_span(&mut self, json: &[u8], span: crate::json::Span, tags_json: &[u8]) -> Result<()> {
+    pub(crate) fn push_json_span(
+        &mut self,
+        json: &[u8],
+        span: crate::json::Span,
+        tags_json: &[u8],
+    ) -> Result<()> {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(tags_json);
         let mid = self.bytes.len();
@@ -178,10 +183,6 @@ impl Batch {
     }
 }
 
-fn json_error(e: crate::json::JsonError) -> Error {
-    Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason)).with_offset(e.offset as u64)
-}
-
 /// One frame to write.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame<'a> {
@@ -213,7 +214,7 @@ impl Pool {
         tags: &[S],
         durability: Durability,
     ) -> Result<Receipt> {
-        let span = crate::json::validate(json).map_err(json_error)?;
+        let span = crate::json::validate(json).map_err(Error::from)?;
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (tag_buf, compact) = &mut *guard;

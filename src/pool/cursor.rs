@@ -210,7 +210,9 @@ impl Cursor {
             if self.advance()? {
                 return Ok(true);
             }
-            if self.ended.is_some() {
+            // A cursor that failed (a retention gap under GapPolicy::Error,
+            // damage) has ended too: waiting would block forever.
+            if self.ended.is_some() || self.failed {
                 return Ok(false);
             }
             let mut slice = RECHECK;
@@ -246,6 +248,12 @@ impl Cursor {
                 if self.next_seq < st.oldest_seq {
                     self.gap(&st)?;
                 }
+                // A remembered position behind the oldest frame is stale: an
+                // append that evicted everything restarts the ring after the
+                // wrap skip, without a wrap marker at the old head.
+                if self.pos.is_some_and(|p| p < st.oldest_pos) {
+                    self.pos = None;
+                }
                 if self.next_seq >= st.next_seq {
                     return Ok(false);
                 }
@@ -267,7 +275,8 @@ impl Cursor {
                 self.force_reload();
                 continue;
             }
-            if let Ok(Probe::Wrap { next }) = inner.probe(pos) {
+            let probed = inner.probe(pos);
+            if let Ok(Probe::Wrap { next }) = probed {
                 if inner.still_retained(pos, self.gen)? {
                     self.pos = Some(next);
                 } else {
@@ -275,7 +284,7 @@ impl Cursor {
                 }
                 continue;
             }
-            match inner.read_frame(pos, self.next_seq, self.gen, &mut self.buf) {
+            match inner.read_probed_frame(pos, probed, self.next_seq, self.gen, &mut self.buf) {
                 Ok(h) => {
                     self.next_seq += 1;
                     self.pos = Some(pos + h.frame_len());

@@ -267,7 +267,7 @@ impl State {
         b[16..24].copy_from_slice(&self.write_pos.to_le_bytes());
         b[24..32].copy_from_slice(&self.next_seq.to_le_bytes());
         b[32..40].copy_from_slice(&gen.to_le_bytes());
-        crc32c::crc32c(&b)
+        super::crc::crc32c(&b)
     }
 }
 
@@ -329,9 +329,9 @@ impl FrameHeader {
     /// The checksum over header bytes 4..28, tags and payload.
     pub fn compute_crc(&self, tags: &[u8], payload: &[u8]) -> u32 {
         let h = self.encode();
-        let c = crc32c::crc32c(&h[4..28]);
-        let c = crc32c::crc32c_append(c, tags);
-        crc32c::crc32c_append(c, payload)
+        let c = super::crc::crc32c(&h[4..28]);
+        let c = super::crc::append(c, tags);
+        super::crc::append(c, payload)
     }
 }
 

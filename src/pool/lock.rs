@@ -9,7 +9,7 @@
 
 use std::fs::File;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
@@ -140,9 +140,35 @@ pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
             ),
         ));
     }
-    map.atomic_u32(OFF_OWNER_PID)
-        .store(std::process::id(), Ordering::Relaxed);
+    map.atomic_u32(OFF_OWNER_PID).store(own_pid(), Ordering::Relaxed);
     Ok(WriterGuard { map })
+}
+
+/// This process's id, cached: `getpid` is a real system call (glibc does not
+/// cache it) and `lock` runs on every append. A fork handler clears the cache
+/// in the child, so a forked process records its own pid.
+fn own_pid() -> u32 {
+    static REGISTER: Once = Once::new();
+    let pid = CACHED_PID.load(Ordering::Relaxed);
+    if pid != 0 {
+        return pid;
+    }
+    REGISTER.call_once(|| {
+        // SAFETY: registers a handler that only stores to an atomic, which is
+        // async-signal-safe and valid in a freshly forked child.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(forget_pid));
+        }
+    });
+    let pid = std::process::id();
+    CACHED_PID.store(pid, Ordering::Relaxed);
+    pid
+}
+
+static CACHED_PID: AtomicU32 = AtomicU32::new(0);
+
+extern "C" fn forget_pid() {
+    CACHED_PID.store(0, Ordering::Relaxed);
 }
 
 fn realtime_after(d: Duration) -> libc::timespec {
@@ -164,5 +190,31 @@ impl Drop for WriterGuard<'_> {
         unsafe {
             libc::pthread_mutex_unlock(mutex_ptr(self.map));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_pid_is_reset_in_a_forked_child() {
+        assert_eq!(own_pid(), std::process::id());
+        // SAFETY: the child only makes async-signal-safe calls (atomics,
+        // getpid) before `_exit`.
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            // SAFETY: getpid and _exit are async-signal-safe.
+            unsafe {
+                let ok = own_pid() == libc::getpid() as u32;
+                libc::_exit(if ok { 0 } else { 1 });
+            }
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child just forked.
+        unsafe { libc::waitpid(child, &mut status, 0) };
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+        assert_eq!(own_pid(), std::process::id());
     }
 }

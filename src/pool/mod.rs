@@ -4,6 +4,7 @@
 //! reads; appends, cursors and validation live in their own files.
 
 mod append;
+mod crc;
 mod cursor;
 pub mod layout;
 mod lock;
@@ -531,10 +532,23 @@ impl Inner {
         gen: u64,
         buf: &mut Vec<u8>,
     ) -> Result<FrameHeader, Miss> {
-        let probed = self.probe(pos);
+        self.read_probed_frame(pos, self.probe(pos), seq, gen, buf)
+    }
+
+    /// [`read_frame`](Inner::read_frame) for a caller that already probed
+    /// `pos` (`probed` is `self.probe(pos)`, taken just before).
+    pub(crate) fn read_probed_frame(
+        &self,
+        pos: u64,
+        probed: Result<Probe>,
+        seq: u64,
+        gen: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<FrameHeader, Miss> {
         if let Ok(Probe::Frame(h)) = &probed {
             let body = h.tags_len as usize + h.payload_len as usize;
-            buf.clear();
+            // Every byte is overwritten by the copy: only a longer buffer
+            // needs filling, and then only the new part.
             buf.resize(body, 0);
             self.map.read(self.ring_off(pos) + FRAME_HEADER_LEN, buf);
         }

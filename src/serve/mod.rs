@@ -1,26 +1,502 @@
-//! `pls serve`: the HTTP/JSON server of `docs/PROTOCOL.md`.
+//! `pls serve`: the HTTP/JSON server of protocol v0 (`docs/serve.md`).
+//!
+//! One thread per connection, up to `--max-connections`; past the cap a new
+//! connection is answered `423 Busy` at once and closed, so a flood never
+//! grows threads or memory and never delays the clients already served.
+//! Every read has a deadline (`--client-timeout`), so a slow or idle client
+//! only holds its own thread, and only for a bounded time.
+//!
+//! Modules: `http` (the connection layer), `routes` (one library call per
+//! route), `tail` (streams), `auth` (token and access mode), `pools` (names
+//! to files, and the cache of open pools), `body` (JSON members as spans),
+//! `lite3` (the adapter for the Lite3 routes).
 
+pub mod auth;
+pub mod body;
+mod http;
+pub mod lite3;
+mod pools;
+mod routes;
+mod tail;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::cli::Outcome;
-use crate::error::Error;
+pub use auth::Access;
 
-/// Options of `pls serve`.
+use crate::cli::Outcome;
+use crate::error::{Error, ErrorKind, Result};
+use http::{Conn, ReadFailure, Stream};
+use routes::HttpError;
+
+const SECURITY: &str = "\
+Security defaults:
+  The server binds 127.0.0.1 (loopback) unless --bind says otherwise. Binding any
+  other address requires a token (--token-file, --token or PLASMITE_TOKEN): without
+  one the server refuses to start. With a token, every /v0/ request must carry
+  `Authorization: Bearer TOKEN` (compared in constant time); GET / and GET /healthz
+  answer without it, for probes. Pool names are validated before any path is built:
+  only pools inside DIR are reachable. Request bodies over --max-body get 413;
+  connections or tails over their caps get 423 at once; a client that takes longer
+  than --client-timeout to send a request, or idles that long between requests, is
+  disconnected. Prefer --token-file over --token: arguments are visible to other
+  local users in the process list.
+
+Examples:
+  pls serve                                   # ~/.plasmite/pools on 127.0.0.1:9700
+  pls serve ./data --port 8080
+  pls serve ./data --bind 0.0.0.0 --token-file /etc/plasmite/token --access read-only
+  curl -s localhost:9700/v0/pools/events/tail?last=10";
+
+const ROUTES: &str = "\
+Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
+  curl -s $B/healthz                                       # no token needed
+  curl -s -X POST $B/v0/pools -d '{\"pool\":\"events\",\"size_bytes\":1048576}'
+  curl -s -X POST $B/v0/pools/open -d '{\"pool\":\"events\"}'
+  curl -s $B/v0/pools
+  curl -s $B/v0/pools/events/info
+  curl -s -X POST $B/v0/pools/events/append -d '{\"data\":{\"n\":1},\"tags\":[\"ops\"]}'
+  curl -s -X POST '$B/v0/pools/events/append_lite3?durability=fast' \\
+       -H 'Content-Type: application/x-plasmite-lite3' --data-binary @msg.lite3
+  curl -s $B/v0/pools/events/messages/1
+  curl -s $B/v0/pools/events/messages/1/lite3 -o msg.lite3
+  curl -sN '$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000'
+  curl -sN '$B/v0/pools/events/tail_lite3?since_seq=1&max=100' -o frames.bin
+  curl -s -X DELETE $B/v0/pools/events
+  (B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error)";
+
+/// Serve the pools of a directory over HTTP (protocol v0).
 #[derive(Debug, Args)]
+#[command(after_help = SECURITY, after_long_help = format!("{SECURITY}\n\n{ROUTES}"))]
 pub struct ServeArgs {
     /// Pool directory to serve (default: --dir)
+    #[arg(value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Port to listen on
+    /// Address to bind (loopback by default; any other needs a token)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+    /// Port to listen on (0: any free port, printed at start)
     #[arg(long, default_value_t = 9700)]
     pub port: u16,
-    /// Address to bind
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: String,
+    /// Read the bearer token from this file (first line)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Require this bearer token (prefer --token-file or PLASMITE_TOKEN)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// What clients may do
+    #[arg(long, value_enum, default_value_t = Access::ReadWrite)]
+    pub access: Access,
+    /// Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413
+    #[arg(long, default_value = "1M", value_parser = crate::cli::units::parse_size, value_name = "SIZE")]
+    pub max_body: u64,
+    /// Most connections served at once; more get 423 Busy
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_connections: usize,
+    /// Most tails streaming at once; more get 423 Busy
+    #[arg(long, default_value_t = 128, value_name = "N")]
+    pub max_tails: usize,
+    /// Largest tail timeout_ms accepted (e.g. 10m); larger gets 400
+    #[arg(long, value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
+    pub max_tail_timeout: Option<Duration>,
+    /// Disconnect a client that takes longer than this to send a request,
+    /// or idles this long between requests
+    #[arg(long, default_value = "10s", value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
+    pub client_timeout: Duration,
+    /// TLS certificate chain (PEM); serves HTTPS with --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Do not log one line per request on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
-/// Runs the server until interrupted.
-pub fn run_cli(_dir: PathBuf, _args: ServeArgs) -> Result<Outcome, Error> {
-    Err(Error::usage("pls serve is being built"))
+/// Everything a server needs to start.
+pub struct Config {
+    /// Pool directory.
+    pub dir: PathBuf,
+    /// Listen address.
+    pub addr: SocketAddr,
+    /// Required bearer token.
+    pub token: Option<String>,
+    /// Access mode.
+    pub access: Access,
+    /// Largest request body.
+    pub max_body: u64,
+    /// Connection cap.
+    pub max_connections: usize,
+    /// Tail cap.
+    pub max_tails: usize,
+    /// Largest tail timeout accepted.
+    pub max_tail_timeout: Option<Duration>,
+    /// Request and idle deadline.
+    pub client_timeout: Duration,
+    /// TLS certificate chain and key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// No request log.
+    pub quiet: bool,
+}
+
+/// State shared by every connection thread.
+pub struct Shared {
+    pools: pools::Pools,
+    auth: auth::Auth,
+    max_body: u64,
+    max_tails: usize,
+    tails: AtomicUsize,
+    max_tail_timeout: Option<Duration>,
+    shutdown: AtomicBool,
+}
+
+impl Shared {
+    fn shutting_down(&self) -> bool {
+        self.shutdown.load(Ordering::Relaxed)
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Server {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    max_connections: usize,
+    client_timeout: Duration,
+    quiet: bool,
+}
+
+fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+fn load_tls(cert: &PathBuf, key: &PathBuf) -> Result<Arc<rustls::ServerConfig>> {
+    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io("cannot read TLS file", e).with_path(p));
+    let certs: Vec<_> = rustls_pemfile::certs(&mut read(cert)?.as_slice())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::usage(format!("bad TLS certificate: {e}")).with_path(cert))?;
+    if certs.is_empty() {
+        return Err(Error::usage("no certificate in the --tls-cert file").with_path(cert));
+    }
+    let key_der = rustls_pemfile::private_key(&mut read(key)?.as_slice())
+        .map_err(|e| Error::usage(format!("bad TLS key: {e}")).with_path(key))?
+        .ok_or_else(|| Error::usage("no private key in the --tls-key file").with_path(key))?;
+    let config =
+        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key_der))
+            .map_err(|e| Error::usage(format!("unusable TLS certificate or key: {e}")))?;
+    Ok(Arc::new(config))
+}
+
+impl Server {
+    /// Checks the configuration (a non-loopback address needs a token),
+    /// loads TLS and binds.
+    pub fn bind(config: Config) -> Result<Server> {
+        if !is_loopback(&config.addr) && config.token.is_none() {
+            return Err(Error::usage(format!(
+                "refusing to serve {} without a token: any host that can reach it could read, \
+                 append to and delete your pools",
+                config.addr
+            ))
+            .with_hint("pass --token-file FILE (or set PLASMITE_TOKEN), or bind 127.0.0.1"));
+        }
+        if config
+            .token
+            .as_deref()
+            .is_some_and(|t| t.is_empty() || t.contains(char::is_whitespace))
+        {
+            return Err(Error::usage(
+                "the token must be non-empty and contain no whitespace",
+            ));
+        }
+        let tls = match &config.tls {
+            Some((cert, key)) => Some(load_tls(cert, key)?),
+            None => None,
+        };
+        let listener = TcpListener::bind(config.addr).map_err(|e| {
+            Error::io(format!("cannot listen on {}", config.addr), e)
+                .with_hint("is another server using this port? pick another with --port")
+        })?;
+        Ok(Server {
+            listener,
+            shared: Arc::new(Shared {
+                pools: pools::Pools::new(config.dir),
+                auth: auth::Auth::new(config.token, config.access),
+                max_body: config.max_body,
+                max_tails: config.max_tails,
+                tails: AtomicUsize::new(0),
+                max_tail_timeout: config.max_tail_timeout,
+                shutdown: AtomicBool::new(false),
+            }),
+            tls,
+            max_connections: config.max_connections.max(1),
+            client_timeout: config.client_timeout,
+            quiet: config.quiet,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the listening address", e))
+    }
+
+    /// Accepts and serves connections until `stop()` returns true; then stops
+    /// accepting, ends tails and waits (a bounded time) for connections to
+    /// finish.
+    pub fn run(self, stop: &dyn Fn() -> bool) -> Result<()> {
+        self.listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::io("cannot configure the listener", e))?;
+        let active = Arc::new(AtomicUsize::new(0));
+        let registry: Arc<Mutex<HashMap<u64, TcpStream>>> = Arc::default();
+        let next_id = AtomicU64::new(0);
+        while !stop() {
+            if !wait_readable(&self.listener, Duration::from_millis(100)) {
+                continue;
+            }
+            let (sock, peer) = match self.listener.accept() {
+                Ok(s) => s,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    // Out of descriptors and the like: back off, keep serving.
+                    log_line(self.quiet, &format!("accept failed: {e}"));
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+            };
+            if active.load(Ordering::SeqCst) >= self.max_connections {
+                reject_busy(sock, self.max_connections);
+                log_line(self.quiet, &format!("{peer} - - 423 (connection cap)"));
+                continue;
+            }
+            if sock.set_nonblocking(false).is_err() {
+                continue;
+            }
+            let id = next_id.fetch_add(1, Ordering::Relaxed);
+            if let Ok(clone) = sock.try_clone() {
+                registry.lock().expect("registry").insert(id, clone);
+            }
+            active.fetch_add(1, Ordering::SeqCst);
+            let guard = ConnGuard {
+                active: active.clone(),
+                registry: registry.clone(),
+                id,
+            };
+            let shared = self.shared.clone();
+            let tls = self.tls.clone();
+            let timeout = self.client_timeout;
+            let quiet = self.quiet;
+            let spawned = std::thread::Builder::new()
+                .name("pls-serve-conn".into())
+                .stack_size(512 * 1024)
+                .spawn(move || {
+                    let _guard = guard;
+                    serve_connection(&shared, sock, tls, timeout, quiet);
+                });
+            if let Err(e) = spawned {
+                log_line(self.quiet, &format!("cannot start a connection thread: {e}"));
+            }
+        }
+        // Stop: no more accepts; tails see the flag within one slice; idle
+        // keep-alive readers are woken by shutting their read side.
+        drop(self.listener);
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(120));
+        for s in registry.lock().expect("registry").values() {
+            let _ = s.shutdown(std::net::Shutdown::Read);
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the connection count and the socket registry right however the
+/// connection thread ends.
+struct ConnGuard {
+    active: Arc<AtomicUsize>,
+    registry: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    id: u64,
+}
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        self.registry.lock().map(|mut r| r.remove(&self.id)).ok();
+        self.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn wait_readable(listener: &TcpListener, timeout: Duration) -> bool {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    let mut fds = [PollFd::new(listener.as_fd(), PollFlags::POLLIN)];
+    let ms = PollTimeout::from(timeout.as_millis().min(u16::MAX as u128) as u16);
+    matches!(poll(&mut fds, ms), Ok(n) if n > 0)
+}
+
+/// Answers 423 on a connection over the cap, without a thread and without
+/// blocking the accept loop.
+fn reject_busy(sock: TcpStream, cap: usize) {
+    let body = Error::new(ErrorKind::Busy, format!("too many connections (limit {cap})"))
+        .with_hint("retry later, or raise pls serve --max-connections")
+        .to_json()
+        .to_string();
+    let response = format!(
+        "HTTP/1.1 423 Locked\r\ncontent-type: application/json\r\nplasmite-version: 0\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = sock.set_nonblocking(true);
+    let mut s = &sock;
+    let _ = s.write_all(response.as_bytes());
+    let _ = sock.shutdown(std::net::Shutdown::Write);
+    // Read what the client already sent, so closing does not reset the
+    // connection before it reads the answer.
+    let mut sink = [0u8; 4096];
+    for _ in 0..4 {
+        match std::io::Read::read(&mut s, &mut sink) {
+            Ok(n) if n > 0 => continue,
+            _ => break,
+        }
+    }
+}
+
+fn log_line(quiet: bool, line: &str) {
+    if !quiet {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+fn serve_connection(
+    shared: &Shared,
+    sock: TcpStream,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    timeout: Duration,
+    quiet: bool,
+) {
+    let peer = sock
+        .peer_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| "-".into());
+    let stream = match tls {
+        Some(cfg) => match rustls::ServerConnection::new(cfg) {
+            Ok(c) => Stream::Tls(Box::new(rustls::StreamOwned::new(c, sock))),
+            Err(_) => return,
+        },
+        None => Stream::Plain(sock),
+    };
+    let Ok(mut conn) = Conn::new(stream, timeout, timeout) else {
+        return;
+    };
+    while !shared.shutting_down() {
+        let head = match conn.read_head() {
+            Ok(h) => h,
+            Err(ReadFailure::Gone) => return,
+            Err(ReadFailure::TimedOut) => {
+                conn.close = true;
+                let e = HttpError::new(408, Error::usage("the request took too long to arrive"));
+                let _ = routes::send_error(&mut conn, &e);
+                conn.linger_close();
+                log_line(quiet, &format!("{peer} - - 408"));
+                return;
+            }
+            Err(ReadFailure::Bad(status, message)) => {
+                conn.close = true;
+                let _ = routes::send_error(&mut conn, &HttpError::new(status, Error::usage(message)));
+                conn.linger_close();
+                log_line(quiet, &format!("{peer} - - {status}"));
+                return;
+            }
+        };
+        let started = Instant::now();
+        let result = routes::serve(shared, &mut conn, &head);
+        if !quiet {
+            let status = match &result {
+                Ok(s) => s.to_string(),
+                Err(_) => "aborted".to_string(),
+            };
+            log_line(
+                false,
+                &format!(
+                    "{peer} {} {} {status} {:.1}ms",
+                    head.method,
+                    head.path,
+                    started.elapsed().as_secs_f64() * 1000.0
+                ),
+            );
+        }
+        if result.is_err() {
+            return;
+        }
+        if conn.close {
+            conn.linger_close();
+            return;
+        }
+    }
+}
+
+/// The `pls serve` command: runs until Ctrl-C or SIGTERM, then exits 0.
+pub fn run_cli(dir: PathBuf, args: ServeArgs) -> std::result::Result<Outcome, Error> {
+    let dir = args.directory.clone().unwrap_or(dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io("cannot create the pool directory", e).with_path(&dir))?;
+    let token = match &args.token_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::io("cannot read the token file", e).with_path(path))?;
+            Some(text.lines().next().unwrap_or("").trim().to_string())
+        }
+        None => args.token.clone(),
+    };
+    let addr = (args.bind.as_str(), args.port)
+        .to_socket_addrs()
+        .map_err(|e| Error::usage(format!("bad --bind address {:?}: {e}", args.bind)))?
+        .next()
+        .ok_or_else(|| Error::usage(format!("--bind {:?} resolves to no address", args.bind)))?;
+    let has_token = token.is_some();
+    let server = Server::bind(Config {
+        dir: dir.clone(),
+        addr,
+        token,
+        access: args.access,
+        max_body: args.max_body,
+        max_connections: args.max_connections,
+        max_tails: args.max_tails,
+        max_tail_timeout: args.max_tail_timeout,
+        client_timeout: args.client_timeout,
+        tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+        quiet: args.quiet,
+    })?;
+    let bound = server.local_addr()?;
+    let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
+    eprintln!(
+        "plasmite serve: listening on {scheme}://{bound} (dir {}, access {}, {})",
+        dir.display(),
+        match args.access {
+            Access::ReadWrite => "read-write",
+            Access::ReadOnly => "read-only",
+            Access::WriteOnly => "write-only",
+        },
+        if has_token { "token required" } else { "no token" }
+    );
+    server.run(&crate::cli::interrupted)?;
+    if !args.quiet {
+        eprintln!("plasmite serve: stopped");
+    }
+    Ok(Outcome::Done)
 }

@@ -1,0 +1,108 @@
+//! Lite3 payloads in pools: appending Lite3 message documents as given, and
+//! converting at the edge (Lite3 → JSON envelope for JSON readers, JSON frame
+//! → Lite3 document for Lite3 readers). The codec itself is `crate::lite3`.
+
+use super::append::{Durability, Frame, Receipt};
+use super::layout::Encoding;
+use super::Pool;
+use crate::error::{Error, ErrorKind, Result};
+use crate::lite3;
+use crate::message::{encode_tags, MessageRef};
+
+/// `Lite3Frame::flags` bit: the payload is stored as Lite3 (not converted
+/// from a JSON frame).
+pub const FLAG_STORED_LITE3: u32 = 1;
+
+/// A message as a Lite3 document, as returned by [`Pool::get_lite3`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lite3Frame {
+    /// Sequence number.
+    pub seq: u64,
+    /// Append time, ns since the Unix epoch.
+    pub timestamp_ns: u64,
+    /// [`FLAG_STORED_LITE3`] when the payload is the stored bytes.
+    pub flags: u32,
+    /// The Lite3 document `{"meta":{"tags":[..]},"data":..}`.
+    pub payload: Vec<u8>,
+}
+
+/// Maps a codec error on caller input to `Usage`.
+fn input_error(e: lite3::Error) -> Error {
+    let mut err = Error::usage(format!("invalid Lite3 message: {}", e.message));
+    if let Some(o) = e.offset {
+        err = err.with_offset(o as u64);
+    }
+    err
+}
+
+/// Maps a codec error on stored bytes to `Corrupt`.
+fn stored_error(e: lite3::Error, seq: u64) -> Error {
+    Error::corrupt(format!("stored Lite3 payload of message {seq} is damaged: {}", e.message)).with_seq(seq)
+}
+
+impl Pool {
+    /// Appends a Lite3 message document (`{"meta":{"tags":[..]},"data":{..}}`),
+    /// validated and stored byte for byte; its tags are copied into the
+    /// frame so tag filters never decode payloads.
+    pub fn append_lite3(&self, bytes: &[u8], durability: Durability) -> Result<Receipt> {
+        let parts = lite3::validate_message(bytes).map_err(input_error)?;
+        let mut tags = Vec::new();
+        encode_tags(&parts.tags, &mut tags)?;
+        let frame = Frame {
+            encoding: Encoding::Lite3,
+            tags: &tags,
+            payload: bytes,
+        };
+        let r = self.write_frames(std::iter::once(frame), durability)?;
+        Ok(Receipt {
+            seq: r.first_seq,
+            timestamp_ns: r.timestamp_ns,
+        })
+    }
+
+    /// Reads message `seq` as a Lite3 document: the stored bytes of a Lite3
+    /// frame, or the encoding of a JSON frame's message.
+    pub fn get_lite3(&self, seq: u64) -> Result<Lite3Frame> {
+        let msg = self.get(seq)?;
+        let m = msg.as_ref();
+        let mut payload = Vec::new();
+        m.write_lite3(&mut payload)?;
+        Ok(Lite3Frame {
+            seq: m.seq,
+            timestamp_ns: m.timestamp_ns,
+            flags: if m.encoding == Encoding::Lite3 { FLAG_STORED_LITE3 } else { 0 },
+            payload,
+        })
+    }
+}
+
+impl MessageRef<'_> {
+    /// Appends the message as a Lite3 document (the stored bytes for a
+    /// Lite3 frame; converted for a JSON frame, whose data must then be an
+    /// object, as the Lite3 message shape requires).
+    pub fn write_lite3(&self, out: &mut Vec<u8>) -> Result<()> {
+        match self.encoding {
+            Encoding::Lite3 => {
+                out.extend_from_slice(self.payload);
+                Ok(())
+            }
+            Encoding::Json => {
+                let tags = self.tags();
+                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+                lite3::encode_message_into(&tags, self.payload, out).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Usage,
+                        format!("message {} cannot be represented as Lite3: {}", self.seq, e.message),
+                    )
+                    .with_seq(self.seq)
+                    .with_hint("Lite3 messages carry an object as data")
+                })
+            }
+        }
+    }
+}
+
+/// Appends the JSON text of the `data` member of a stored Lite3 message.
+pub(crate) fn data_json(payload: &[u8], seq: u64, out: &mut Vec<u8>) -> Result<()> {
+    lite3::message_data_json(payload, out).map_err(|e| stored_error(e, seq))
+}

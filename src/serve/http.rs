@@ -1,0 +1,620 @@
+//! The HTTP/1.1 connection layer: reading one request head at a time (bounded
+//! in size and in time), request bodies (bounded), responses with
+//! `Content-Length`, and chunked streams for tails.
+//!
+//! Every read has a deadline, so an idle or slow client only ever holds its
+//! own thread, and only for a bounded time. Every response carries
+//! `plasmite-version: 0`.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// Largest request head (request line and headers) accepted.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// Most headers accepted in one request.
+const MAX_HEADERS: usize = 48;
+/// A request body this small is read and dropped when a response was sent
+/// without reading it, to keep the connection; larger ones close it.
+const DISCARD_LIMIT: u64 = 64 * 1024;
+
+/// The byte stream of one connection: plain TCP or TLS over TCP.
+pub enum Stream {
+    /// Plain TCP.
+    Plain(TcpStream),
+    /// TLS (rustls) over TCP; the handshake runs on the first read.
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Stream {
+    /// The underlying socket.
+    pub fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// How a request's body is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFraming {
+    /// No body.
+    None,
+    /// `Content-Length: N`.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+/// A parsed request head. The body is read separately, on demand.
+#[derive(Debug)]
+pub struct Head {
+    /// Request method, as sent.
+    pub method: String,
+    /// Path, still percent-encoded, without the query.
+    pub path: String,
+    /// Query string (without `?`), still percent-encoded.
+    pub query: String,
+    /// HTTP/1.0 (no chunked responses, close unless keep-alive is asked).
+    pub http10: bool,
+    /// The client wants the connection kept open after this request.
+    pub keep_alive: bool,
+    /// `Authorization` header value.
+    pub authorization: Option<Vec<u8>>,
+    /// `Content-Type` header value.
+    pub content_type: Option<String>,
+    /// Body framing.
+    pub body: BodyFraming,
+    /// `Expect: 100-continue` was sent.
+    pub expect_continue: bool,
+}
+
+/// Why a request could not be read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// The client closed the connection or went idle between requests:
+    /// close quietly.
+    Gone,
+    /// The client was too slow sending a request: answer 408 and close.
+    TimedOut,
+    /// The head is malformed or too large: answer with this status and close.
+    Bad(u16, String),
+}
+
+/// A response status line's reason phrase.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        423 => "Locked",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        _ => "Unknown",
+    }
+}
+
+/// One client connection: the stream, a read buffer that may hold the start
+/// of the next (pipelined) request, and the time limits.
+pub struct Conn {
+    stream: Stream,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// How long a client may stay idle between requests.
+    idle_timeout: Duration,
+    /// How long a client may take to send one request (head and body).
+    request_timeout: Duration,
+    read_timeout: Option<Duration>,
+    /// Bytes of the current request's body not read yet (`None`: chunked
+    /// and not finished, or unknown).
+    body_left: Option<u64>,
+    out: Vec<u8>,
+    chunked: bool,
+    /// Whether the connection must close after the current response.
+    pub close: bool,
+}
+
+impl Conn {
+    /// Wraps an accepted stream.
+    pub fn new(stream: Stream, idle_timeout: Duration, request_timeout: Duration) -> io::Result<Conn> {
+        stream.tcp().set_nodelay(true)?;
+        stream.tcp().set_write_timeout(Some(request_timeout))?;
+        Ok(Conn {
+            stream,
+            buf: vec![0; MAX_HEAD],
+            start: 0,
+            end: 0,
+            idle_timeout,
+            request_timeout,
+            read_timeout: None,
+            body_left: Some(0),
+            out: Vec::with_capacity(4096),
+            chunked: false,
+            close: false,
+        })
+    }
+
+    fn set_read_timeout(&mut self, t: Duration) -> io::Result<()> {
+        let t = t.max(Duration::from_millis(1));
+        // Only pay the syscall when the timeout changes noticeably.
+        let same = self
+            .read_timeout
+            .is_some_and(|cur| cur.abs_diff(t) < Duration::from_millis(5));
+        if !same {
+            self.stream.tcp().set_read_timeout(Some(t))?;
+            self.read_timeout = Some(t);
+        }
+        Ok(())
+    }
+
+    /// Reads more bytes into the buffer (compacting it first), with a
+    /// deadline. Returns 0 at end of stream.
+    fn fill(&mut self, deadline: Instant) -> io::Result<usize> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "buffer full"));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
+        }
+        self.set_read_timeout(deadline - now)?;
+        loop {
+            match self.stream.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    if Instant::now() >= deadline {
+                        return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "read timed out"))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Reads the next request head. Waits at most the idle timeout for its
+    /// first byte, then at most the request timeout for the rest.
+    pub fn read_head(&mut self) -> Result<Head, ReadFailure> {
+        self.chunked = false;
+        self.close = false;
+        let mut deadline = Instant::now() + self.idle_timeout;
+        let mut started = self.end > self.start;
+        if started {
+            deadline = Instant::now() + self.request_timeout;
+        }
+        loop {
+            if self.end > self.start {
+                let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+                let mut req = httparse::Request::new(&mut headers);
+                match req.parse(&self.buf[self.start..self.end]) {
+                    Ok(httparse::Status::Complete(len)) => {
+                        let head = build_head(&req)?;
+                        self.start += len;
+                        self.body_left = match head.body {
+                            BodyFraming::None => Some(0),
+                            BodyFraming::Length(n) => Some(n),
+                            BodyFraming::Chunked => None,
+                        };
+                        self.close = !head.keep_alive;
+                        return Ok(head);
+                    }
+                    Ok(httparse::Status::Partial) => {
+                        if self.start == 0 && self.end == self.buf.len() {
+                            return Err(ReadFailure::Bad(431, "request head too large".into()));
+                        }
+                    }
+                    Err(httparse::Error::TooManyHeaders) => {
+                        return Err(ReadFailure::Bad(431, "too many request headers".into()))
+                    }
+                    Err(e) => return Err(ReadFailure::Bad(400, format!("malformed request: {e}"))),
+                }
+            }
+            match self.fill(deadline) {
+                Ok(0) => return Err(ReadFailure::Gone),
+                Ok(_) => {
+                    if !started {
+                        started = true;
+                        deadline = Instant::now() + self.request_timeout;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::TimedOut && started => {
+                    return Err(ReadFailure::TimedOut)
+                }
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    return Err(ReadFailure::Bad(431, "request head too large".into()))
+                }
+                Err(_) => return Err(ReadFailure::Gone),
+            }
+        }
+    }
+
+    /// Reads the whole body of the current request, at most `limit` bytes.
+    /// `Err(None)` when it is larger than `limit` (the connection will
+    /// close); `Err(Some(e))` on an I/O failure or timeout.
+    pub fn read_body(&mut self, head: &Head, limit: u64) -> Result<Vec<u8>, Option<io::Error>> {
+        if let BodyFraming::Length(n) = head.body {
+            if n > limit {
+                self.close = true;
+                return Err(None);
+            }
+        }
+        if head.expect_continue && head.body != BodyFraming::None {
+            self.stream
+                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                .and_then(|_| self.stream.flush())
+                .map_err(Some)?;
+        }
+        let deadline = Instant::now() + self.request_timeout;
+        let mut body = Vec::new();
+        let r = match head.body {
+            BodyFraming::None => Ok(()),
+            BodyFraming::Length(n) => self.read_exact_into(&mut body, n as usize, deadline),
+            BodyFraming::Chunked => self.read_chunked(&mut body, limit, deadline),
+        };
+        match r {
+            Ok(()) => {
+                self.body_left = Some(0);
+                Ok(body)
+            }
+            Err(e) => {
+                self.close = true;
+                if e.kind() == io::ErrorKind::FileTooLarge {
+                    Err(None)
+                } else {
+                    Err(Some(e))
+                }
+            }
+        }
+    }
+
+    fn read_exact_into(&mut self, out: &mut Vec<u8>, n: usize, deadline: Instant) -> io::Result<()> {
+        out.reserve(n);
+        let n = out.len() + n;
+        while out.len() < n {
+            if self.end == self.start {
+                if self.fill(deadline)? == 0 {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                continue;
+            }
+            let take = (n - out.len()).min(self.end - self.start);
+            out.extend_from_slice(&self.buf[self.start..self.start + take]);
+            self.start += take;
+        }
+        Ok(())
+    }
+
+    fn read_line(&mut self, deadline: Instant) -> io::Result<Vec<u8>> {
+        loop {
+            if let Some(i) = self.buf[self.start..self.end].iter().position(|&b| b == b'\n') {
+                let line = self.buf[self.start..self.start + i].to_vec();
+                self.start += i + 1;
+                return Ok(line);
+            }
+            if self.end - self.start >= 4096 {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "chunk line too long"));
+            }
+            if self.fill(deadline)? == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+        }
+    }
+
+    fn read_chunked(&mut self, out: &mut Vec<u8>, limit: u64, deadline: Instant) -> io::Result<()> {
+        loop {
+            let line = self.read_line(deadline)?;
+            let text = std::str::from_utf8(&line).unwrap_or("");
+            let size_hex = text.split(';').next().unwrap_or("").trim();
+            let size = u64::from_str_radix(size_hex, 16)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
+            if size == 0 {
+                // Trailers, then an empty line.
+                while !self.read_line(deadline)?.iter().all(|b| *b == b'\r') {}
+                return Ok(());
+            }
+            if out.len() as u64 + size > limit {
+                return Err(io::ErrorKind::FileTooLarge.into());
+            }
+            self.read_exact_into(out, size as usize, deadline)?;
+            let crlf = self.read_line(deadline)?;
+            if !crlf.iter().all(|b| *b == b'\r') {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "bad chunk end"));
+            }
+        }
+    }
+
+    /// Drops an unread request body when it is small, so the connection can
+    /// serve the next request; otherwise marks the connection to close.
+    pub fn skip_body(&mut self, head: &Head) {
+        match self.body_left {
+            Some(0) => {}
+            Some(n) if n <= DISCARD_LIMIT && !head.expect_continue => {
+                let deadline = Instant::now() + self.request_timeout;
+                let mut sink = Vec::new();
+                if self.read_exact_into(&mut sink, n as usize, deadline).is_err() {
+                    self.close = true;
+                }
+                self.body_left = Some(0);
+            }
+            _ => self.close = true,
+        }
+    }
+
+    fn write_head(&mut self, status: u16, content_type: &str, length: Option<usize>, extra: &[(&str, &str)]) {
+        let out = &mut self.out;
+        out.clear();
+        let _ = write!(
+            out,
+            "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\nplasmite-version: 0\r\n",
+            reason(status)
+        );
+        for (k, v) in extra {
+            let _ = write!(out, "{k}: {v}\r\n");
+        }
+        match length {
+            Some(n) => {
+                let _ = write!(out, "content-length: {n}\r\n");
+            }
+            None if !self.close => out.extend_from_slice(b"transfer-encoding: chunked\r\n"),
+            None => {}
+        }
+        if self.close {
+            out.extend_from_slice(b"connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// Sends a complete response.
+    pub fn respond(
+        &mut self,
+        status: u16,
+        content_type: &str,
+        extra: &[(&str, &str)],
+        body: &[u8],
+    ) -> io::Result<()> {
+        self.write_head(status, content_type, Some(body.len()), extra);
+        if body.len() <= 64 * 1024 {
+            self.out.extend_from_slice(body);
+            self.stream.write_all(&self.out)?;
+        } else {
+            self.stream.write_all(&self.out)?;
+            self.stream.write_all(body)?;
+        }
+        self.stream.flush()
+    }
+
+    /// Starts a streamed response: chunked on HTTP/1.1, close-delimited on
+    /// HTTP/1.0.
+    pub fn start_stream(&mut self, head: &Head, status: u16, content_type: &str) -> io::Result<()> {
+        if head.http10 {
+            self.close = true;
+        }
+        self.chunked = !self.close;
+        self.write_head(status, content_type, None, &[("cache-control", "no-store")]);
+        self.stream.write_all(&self.out)?;
+        self.stream.flush()
+    }
+
+    /// Sends one piece of a streamed response and flushes it.
+    pub fn send(&mut self, data: &[u8]) -> io::Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        if self.chunked {
+            let mut frame = [0u8; 20];
+            let mut w = &mut frame[..];
+            let _ = write!(w, "{:x}\r\n", data.len());
+            let n = 20 - w.len();
+            self.stream.write_all(&frame[..n])?;
+            self.stream.write_all(data)?;
+            self.stream.write_all(b"\r\n")?;
+        } else {
+            self.stream.write_all(data)?;
+        }
+        self.stream.flush()
+    }
+
+    /// Ends a streamed response.
+    pub fn end_stream(&mut self) -> io::Result<()> {
+        if self.chunked {
+            self.chunked = false;
+            self.stream.write_all(b"0\r\n\r\n")?;
+        }
+        self.stream.flush()
+    }
+
+    /// Closes after an early answer (the client may still be sending): shut
+    /// our side, then read and drop what arrives for a short, bounded while,
+    /// so the client gets the answer instead of a connection reset.
+    pub fn linger_close(&mut self) {
+        let tcp = self.stream.tcp();
+        let _ = tcp.shutdown(std::net::Shutdown::Write);
+        let _ = tcp.set_read_timeout(Some(Duration::from_millis(200)));
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut sink = [0u8; 16 * 1024];
+        let mut tcp = tcp;
+        while Instant::now() < deadline {
+            match tcp.read(&mut sink) {
+                Ok(n) if n > 0 => continue,
+                _ => break,
+            }
+        }
+    }
+
+    /// Whether the client has closed its side (checked without blocking).
+    pub fn peer_closed(&self) -> bool {
+        peer_closed(self.stream.tcp())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn peer_closed(tcp: &TcpStream) -> bool {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    // nix does not name POLLRDHUP; it is Linux's "peer shut its side".
+    let rdhup = PollFlags::from_bits_retain(libc::POLLRDHUP);
+    let mut fds = [PollFd::new(tcp.as_fd(), rdhup)];
+    // Only POLLRDHUP is asked for (POLLHUP and POLLERR are always
+    // reported), so any readiness means the peer is gone. (`revents()` would
+    // hide it: nix cannot represent the POLLRDHUP bit.)
+    matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn peer_closed(tcp: &TcpStream) -> bool {
+    let mut probe = [0u8; 1];
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = matches!(tcp.peek(&mut probe), Ok(0));
+    let _ = tcp.set_nonblocking(false);
+    closed
+}
+
+fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
+    let bad = |m: &str| ReadFailure::Bad(400, m.to_string());
+    let method = req.method.ok_or_else(|| bad("no method"))?.to_string();
+    let target = req.path.ok_or_else(|| bad("no path"))?;
+    let http10 = req.version == Some(0);
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (target.to_string(), String::new()),
+    };
+    let mut head = Head {
+        method,
+        path,
+        query,
+        http10,
+        keep_alive: !http10,
+        authorization: None,
+        content_type: None,
+        body: BodyFraming::None,
+        expect_continue: false,
+    };
+    let mut length: Option<u64> = None;
+    let mut chunked = false;
+    for h in req.headers.iter() {
+        let name = h.name;
+        if name.eq_ignore_ascii_case("content-length") {
+            let n = std::str::from_utf8(h.value)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or_else(|| bad("bad Content-Length"))?;
+            if length.is_some_and(|l| l != n) {
+                return Err(bad("conflicting Content-Length headers"));
+            }
+            length = Some(n);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            let v = String::from_utf8_lossy(h.value).to_ascii_lowercase();
+            if v.trim() != "chunked" {
+                return Err(ReadFailure::Bad(
+                    501,
+                    format!("unsupported Transfer-Encoding {v:?}"),
+                ));
+            }
+            chunked = true;
+        } else if name.eq_ignore_ascii_case("connection") {
+            let v = String::from_utf8_lossy(h.value).to_ascii_lowercase();
+            if v.contains("close") {
+                head.keep_alive = false;
+            } else if v.contains("keep-alive") {
+                head.keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case("authorization") {
+            head.authorization = Some(h.value.to_vec());
+        } else if name.eq_ignore_ascii_case("content-type") {
+            head.content_type = Some(String::from_utf8_lossy(h.value).trim().to_string());
+        } else if name.eq_ignore_ascii_case("expect") {
+            if h.value.eq_ignore_ascii_case(b"100-continue") {
+                head.expect_continue = true;
+            } else {
+                return Err(ReadFailure::Bad(417, "unsupported Expect".into()));
+            }
+        }
+    }
+    head.body = match (chunked, length) {
+        (true, Some(_)) => return Err(bad("both Content-Length and Transfer-Encoding")),
+        (true, None) => BodyFraming::Chunked,
+        (false, Some(0)) | (false, None) => BodyFraming::None,
+        (false, Some(n)) => BodyFraming::Length(n),
+    };
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &[u8]) -> Result<Head, ReadFailure> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut req = httparse::Request::new(&mut headers);
+        req.parse(raw).unwrap();
+        build_head(&req)
+    }
+
+    #[test]
+    fn head_fields() {
+        let h = parse(
+            b"POST /v0/pools/a/append?x=1 HTTP/1.1\r\nContent-Length: 5\r\nAuthorization: Bearer t\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (h.method.as_str(), h.path.as_str(), h.query.as_str()),
+            ("POST", "/v0/pools/a/append", "x=1")
+        );
+        assert_eq!(h.body, BodyFraming::Length(5));
+        assert!(h.keep_alive);
+        assert_eq!(h.authorization.as_deref(), Some(&b"Bearer t"[..]));
+        let h = parse(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        assert!(h.http10 && !h.keep_alive);
+        assert!(matches!(
+            parse(b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            Err(ReadFailure::Bad(400, _))
+        ));
+    }
+}

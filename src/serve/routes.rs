@@ -1,0 +1,503 @@
+//! Routes of protocol v0: each one parses the request, makes one library
+//! call and renders the result. Errors become `{"error": ...}` envelopes
+//! with the status of their kind.
+
+use std::time::Duration;
+
+use super::auth::Op;
+use super::http::{Conn, Head};
+use super::{body, lite3, tail, Shared};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::MessageRef;
+use crate::{Durability, GapPolicy, Start};
+
+/// An error with the HTTP status it is answered with.
+#[derive(Debug)]
+pub struct HttpError {
+    /// HTTP status.
+    pub status: u16,
+    /// The error, rendered as the protocol's envelope.
+    pub error: Error,
+}
+
+impl HttpError {
+    /// An error answered with `status`.
+    pub fn new(status: u16, error: Error) -> HttpError {
+        HttpError { status, error }
+    }
+}
+
+impl From<Error> for HttpError {
+    fn from(error: Error) -> Self {
+        HttpError {
+            status: status_of(error.kind()),
+            error,
+        }
+    }
+}
+
+/// The HTTP status of an error kind (PROTOCOL.md, Errors).
+pub fn status_of(kind: ErrorKind) -> u16 {
+    match kind {
+        ErrorKind::Usage => 400,
+        ErrorKind::Permission => 403,
+        ErrorKind::NotFound => 404,
+        ErrorKind::AlreadyExists => 409,
+        ErrorKind::RetentionGap => 410,
+        ErrorKind::Busy => 423,
+        ErrorKind::Corrupt | ErrorKind::Io | ErrorKind::Internal => 500,
+    }
+}
+
+/// What a route answers.
+pub enum Reply {
+    /// A JSON body.
+    Json(u16, Vec<u8>),
+    /// Raw Lite3 bytes of message `seq`.
+    Lite3 { seq: u64, bytes: Vec<u8> },
+    /// A stream: started and written by [`tail::run`].
+    Tail(tail::Plan),
+}
+
+type Routed = std::result::Result<Reply, HttpError>;
+
+/// Serves one request whose head was read; returns the status sent.
+pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u16> {
+    let reply = route(shared, conn, head);
+    // Anything the route did not read of the body is dropped (or the
+    // connection closes) so the next request starts where it should.
+    conn.skip_body(head);
+    match reply {
+        Ok(Reply::Json(status, body)) => {
+            conn.respond(status, "application/json", &[], &body)?;
+            Ok(status)
+        }
+        Ok(Reply::Lite3 { seq, bytes }) => {
+            let seq = seq.to_string();
+            conn.respond(200, lite3::CONTENT_TYPE, &[("plasmite-seq", &seq)], &bytes)?;
+            Ok(200)
+        }
+        Ok(Reply::Tail(plan)) => tail::run(shared, conn, head, plan),
+        Err(e) => {
+            send_error(conn, &e)?;
+            Ok(e.status)
+        }
+    }
+}
+
+/// Sends an error envelope.
+pub fn send_error(conn: &mut Conn, e: &HttpError) -> std::io::Result<()> {
+    let body = serde_json::to_vec(&e.error.to_json()).unwrap_or_default();
+    conn.respond(e.status, "application/json", &[], &body)
+}
+
+fn json(status: u16, value: serde_json::Value) -> Routed {
+    Ok(Reply::Json(
+        status,
+        serde_json::to_vec(&value).unwrap_or_default(),
+    ))
+}
+
+fn no_route(method: &str, path: &str) -> HttpError {
+    HttpError::new(
+        404,
+        Error::new(ErrorKind::NotFound, format!("no route for {method} {path}")),
+    )
+}
+
+fn wrong_method(method: &str, path: &str) -> HttpError {
+    HttpError::new(
+        405,
+        Error::usage(format!("method {method} is not allowed on {path}")),
+    )
+}
+
+/// Decodes `%XX` escapes (and, in query values, `+` as a space).
+pub fn percent_decode(s: &str, plus_is_space: bool) -> Result<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = b
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| Error::usage(format!("bad percent-encoding in {s:?}")))?;
+                out.push(hex);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::usage(format!("{s:?} is not UTF-8 once decoded")))
+}
+
+/// The query's `(name, value)` pairs, decoded.
+pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            Ok((percent_decode(k, true)?, percent_decode(v, true)?))
+        })
+        .collect()
+}
+
+fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
+    let m = head.method.as_str();
+    let path = head.path.as_str();
+    match path {
+        "/" | "/healthz" => {
+            return match m {
+                "GET" if path == "/" => json(
+                    200,
+                    serde_json::json!({"ok": true, "service": "plasmite", "version": env!("CARGO_PKG_VERSION"), "protocol": 0}),
+                ),
+                "GET" => json(200, serde_json::json!({"ok": true})),
+                _ => Err(wrong_method(m, path)),
+            };
+        }
+        _ => {}
+    }
+    let Some(rest) = path.strip_prefix("/v0/") else {
+        return Err(no_route(m, path));
+    };
+    shared.auth.authenticate(head.authorization.as_deref())?;
+    let segs: Vec<&str> = rest.split('/').collect();
+    if segs.first() != Some(&"pools") {
+        return Err(no_route(m, path));
+    }
+    let segs = &segs[1..];
+    match segs {
+        [] | [""] => match m {
+            "GET" => list(shared),
+            "POST" => create(shared, conn, head),
+            _ => Err(wrong_method(m, path)),
+        },
+        ["open"] if m == "POST" => open(shared, conn, head),
+        [name] => match m {
+            "DELETE" => delete(shared, name),
+            _ => Err(wrong_method(m, path)),
+        },
+        _ => {
+            // The action is at the end; everything between `pools/` and it
+            // is the pool name, so a name with a raw `/` is refused as a
+            // bad name (400), not as an unknown route.
+            let n = segs.len();
+            let (name_segs, action, seq) = match (segs[n - 1], n) {
+                ("lite3", n) if n >= 4 && segs[n - 3] == "messages" => {
+                    (&segs[..n - 3], "messages/lite3", Some(segs[n - 2]))
+                }
+                (_, n) if n >= 3 && segs[n - 2] == "messages" => {
+                    (&segs[..n - 2], "messages", Some(segs[n - 1]))
+                }
+                (a, n) => (&segs[..n - 1], a, None),
+            };
+            let method_ok = match action {
+                "info" | "messages" | "messages/lite3" | "tail" | "tail_lite3" => m == "GET",
+                "append" | "append_lite3" => m == "POST",
+                _ => return Err(no_route(m, path)),
+            };
+            if !method_ok {
+                return Err(wrong_method(m, path));
+            }
+            let name = pool_name(&name_segs.join("/"))?;
+            let seq = seq.map(parse_seq).transpose()?;
+            match (action, seq) {
+                ("info", _) => info(shared, &name),
+                ("append", _) => append(shared, conn, head, &name),
+                ("append_lite3", _) => append_lite3(shared, conn, head, &name),
+                ("messages", Some(seq)) => get(shared, &name, seq),
+                ("messages/lite3", Some(seq)) => get_lite3(shared, &name, seq),
+                ("tail", _) => tail_plan(shared, head, &name, false),
+                ("tail_lite3", _) => tail_plan(shared, head, &name, true),
+                _ => Err(no_route(m, path)),
+            }
+        }
+    }
+}
+
+/// Decodes and validates a pool name from the path.
+fn pool_name(raw: &str) -> Result<String> {
+    let name = percent_decode(raw, false)?;
+    crate::client::validate_name(&name)?;
+    Ok(name)
+}
+
+fn parse_seq(s: &str) -> Result<u64> {
+    s.parse::<u64>().map_err(|_| {
+        Error::usage(format!(
+            "bad sequence number {s:?} (expected an unsigned integer)"
+        ))
+    })
+}
+
+fn read_body(shared: &Shared, conn: &mut Conn, head: &Head) -> std::result::Result<Vec<u8>, HttpError> {
+    conn.read_body(head, shared.max_body).map_err(|e| match e {
+        None => HttpError::new(
+            413,
+            Error::usage(format!(
+                "request body larger than the server's limit of {} bytes",
+                shared.max_body
+            ))
+            .with_hint("raise it with pls serve --max-body"),
+        ),
+        Some(e) => HttpError::new(400, Error::usage(format!("cannot read the request body: {e}"))),
+    })
+}
+
+fn json_body(
+    shared: &Shared,
+    conn: &mut Conn,
+    head: &Head,
+) -> std::result::Result<serde_json::Value, HttpError> {
+    let bytes = read_body(shared, conn, head)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| HttpError::from(Error::usage(format!("malformed JSON body: {e}"))))
+}
+
+fn body_pool_name(v: &serde_json::Value) -> Result<String> {
+    let name = v
+        .get("pool")
+        .and_then(|p| p.as_str())
+        .ok_or_else(|| Error::usage("the body needs a \"pool\" string"))?;
+    crate::client::validate_name(name)?;
+    Ok(name.to_string())
+}
+
+fn pool_reply(status: u16, info: crate::PoolInfo) -> Routed {
+    json(status, serde_json::json!({ "pool": info.to_json() }))
+}
+
+fn list(shared: &Shared) -> Routed {
+    shared.auth.authorize(Op::Read)?;
+    let pools: Vec<_> = shared.pools.list()?.iter().map(|i| i.to_json()).collect();
+    json(200, serde_json::json!({ "pools": pools }))
+}
+
+fn create(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
+    shared.auth.authorize(Op::Write)?;
+    let v = json_body(shared, conn, head)?;
+    let name = body_pool_name(&v)?;
+    let size = match v.get("size_bytes") {
+        None | Some(serde_json::Value::Null) => super::pools::DEFAULT_CREATE_SIZE,
+        Some(s) => s
+            .as_u64()
+            .ok_or_else(|| Error::usage("\"size_bytes\" must be an unsigned integer"))?,
+    };
+    pool_reply(200, shared.pools.create(&name, size)?.info()?)
+}
+
+fn open(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
+    shared.auth.authorize(Op::Any)?;
+    let v = json_body(shared, conn, head)?;
+    let name = body_pool_name(&v)?;
+    pool_reply(200, shared.pools.open(&name)?.info()?)
+}
+
+fn info(shared: &Shared, name: &str) -> Routed {
+    shared.auth.authorize(Op::Read)?;
+    pool_reply(200, shared.pools.open(name)?.info()?)
+}
+
+fn delete(shared: &Shared, name: &str) -> Routed {
+    shared.auth.authorize(Op::Write)?;
+    let name = pool_name(name)?;
+    shared.pools.delete(&name)?;
+    json(200, serde_json::json!({ "ok": true }))
+}
+
+fn durability_of(s: &str) -> Result<Durability> {
+    s.parse()
+}
+
+fn append(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Routed {
+    shared.auth.authorize(Op::Write)?;
+    let body = read_body(shared, conn, head)?;
+    let mut data = None;
+    let mut tags: Vec<String> = Vec::new();
+    let mut durability = Durability::Fast;
+    for (key, span) in body::members(&body)? {
+        let raw = &body[span];
+        match key.as_str() {
+            "data" => data = Some(raw),
+            "tags" if raw != b"null" => {
+                tags = serde_json::from_slice(raw)
+                    .map_err(|_| Error::usage("\"tags\" must be an array of strings"))?;
+            }
+            "durability" if raw != b"null" => {
+                let s: String = serde_json::from_slice(raw)
+                    .map_err(|_| Error::usage("\"durability\" must be \"fast\" or \"flush\""))?;
+                durability = durability_of(&s)?;
+            }
+            _ => {}
+        }
+    }
+    let data = data.ok_or_else(|| Error::usage("the body needs a \"data\" member"))?;
+    let pool = shared.pools.open(name)?;
+    let mut payload = Vec::with_capacity(data.len());
+    crate::json::compact_into(data, &mut payload).map_err(|e| Error::usage(e.to_string()))?;
+    let r = pool.append_json(&payload, &tags, durability)?;
+    let mut tags_json = Vec::new();
+    crate::message::encode_tags(&tags, &mut tags_json)?;
+    let msg = MessageRef {
+        seq: r.seq,
+        timestamp_ns: r.timestamp_ns,
+        encoding: crate::Encoding::Json,
+        tags_json: &tags_json,
+        payload: &payload,
+    };
+    let mut out = Vec::with_capacity(payload.len() + 128);
+    out.extend_from_slice(b"{\"message\":");
+    msg.write_envelope(&mut out)?;
+    out.push(b'}');
+    Ok(Reply::Json(200, out))
+}
+
+fn append_lite3(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Routed {
+    shared.auth.authorize(Op::Write)?;
+    let ct = head
+        .content_type
+        .as_deref()
+        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if !matches!(
+        ct.as_deref(),
+        Some(lite3::CONTENT_TYPE) | Some("application/octet-stream")
+    ) {
+        return Err(Error::usage(format!(
+            "append_lite3 needs Content-Type: {}",
+            lite3::CONTENT_TYPE
+        ))
+        .into());
+    }
+    let mut durability = Durability::Fast;
+    for (k, v) in query_pairs(&head.query)? {
+        if k == "durability" {
+            durability = durability_of(&v)?;
+        }
+    }
+    let bytes = read_body(shared, conn, head)?;
+    let pool = shared.pools.open(name)?;
+    lite3::require().map_err(|e| HttpError::new(501, e))?;
+    let r = lite3::append(&pool, &bytes, durability)?;
+    let msg = pool.get(r.seq)?;
+    let mut out = Vec::with_capacity(bytes.len() * 2 + 128);
+    out.extend_from_slice(b"{\"message\":");
+    msg.as_ref().write_envelope(&mut out)?;
+    out.push(b'}');
+    Ok(Reply::Json(200, out))
+}
+
+fn get(shared: &Shared, name: &str, seq: u64) -> Routed {
+    shared.auth.authorize(Op::Read)?;
+    let msg = shared.pools.open(name)?.get(seq)?;
+    let m = msg.as_ref();
+    let mut out = Vec::with_capacity(m.payload.len() + m.tags_json.len() + 128);
+    out.extend_from_slice(b"{\"message\":");
+    m.write_envelope(&mut out)?;
+    out.push(b'}');
+    Ok(Reply::Json(200, out))
+}
+
+fn get_lite3(shared: &Shared, name: &str, seq: u64) -> Routed {
+    shared.auth.authorize(Op::Read)?;
+    let pool = shared.pools.open(name)?;
+    lite3::require().map_err(|e| HttpError::new(501, e))?;
+    let frame = lite3::get(&pool, seq)?;
+    Ok(Reply::Lite3 {
+        seq: frame.seq,
+        bytes: frame.payload,
+    })
+}
+
+fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
+    shared.auth.authorize(Op::Read)?;
+    let mut since = None;
+    let mut last = None;
+    let mut plan = tail::Plan {
+        pool: None,
+        lite3,
+        start: Start::Oldest,
+        max: None,
+        timeout: None,
+        tags: Vec::new(),
+        gaps: GapPolicy::Continue,
+    };
+    let number = |k: &str, v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| Error::usage(format!("bad {k} {v:?} (expected an unsigned integer)")))
+    };
+    for (k, v) in query_pairs(&head.query)? {
+        match k.as_str() {
+            "since_seq" => since = Some(number(&k, &v)?),
+            "last" => last = Some(number(&k, &v)?),
+            "max" => plan.max = Some(number(&k, &v)?),
+            "timeout_ms" => plan.timeout = Some(Duration::from_millis(number(&k, &v)?)),
+            "tag" => plan.tags.push(v),
+            "gap_policy" => plan.gaps = v.parse()?,
+            _ => {}
+        }
+    }
+    plan.start = match (since, last) {
+        (Some(_), Some(_)) => return Err(Error::usage("since_seq and last cannot be combined").into()),
+        (Some(s), None) => Start::Since(s),
+        (None, Some(n)) => Start::Last(n),
+        (None, None) => Start::Oldest,
+    };
+    if let (Some(t), Some(cap)) = (plan.timeout, shared.max_tail_timeout) {
+        if t > cap {
+            return Err(Error::usage(format!(
+                "timeout_ms {} is over this server's limit of {}",
+                t.as_millis(),
+                cap.as_millis()
+            ))
+            .into());
+        }
+    }
+    if lite3 && plan.gaps == GapPolicy::Error {
+        return Err(
+            Error::usage("tail_lite3 has no error frame: gap_policy=error is not supported")
+                .with_hint("use the JSON tail for gap_policy=error")
+                .into(),
+        );
+    }
+    plan.pool = Some(shared.pools.open(name)?);
+    if lite3 {
+        lite3::require().map_err(|e| HttpError::new(501, e))?;
+    }
+    Ok(Reply::Tail(plan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding() {
+        assert_eq!(percent_decode("a%2Fb", false).unwrap(), "a/b");
+        assert_eq!(percent_decode("a+b", true).unwrap(), "a b");
+        assert_eq!(percent_decode("a+b", false).unwrap(), "a+b");
+        assert!(percent_decode("%zz", false).is_err());
+        let q = query_pairs("tag=a&tag=b%20c&max=3&&x").unwrap();
+        assert_eq!(q.len(), 4);
+        assert_eq!(q[1], ("tag".into(), "b c".into()));
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(status_of(ErrorKind::Busy), 423);
+        assert_eq!(status_of(ErrorKind::RetentionGap), 410);
+        assert_eq!(status_of(ErrorKind::Corrupt), 500);
+    }
+}
