@@ -174,6 +174,18 @@ impl Pool {
                 .map_err(|e| Error::io("cannot create pool file", e).with_path(&tmp))?;
             file.set_len(geo.file_size)
                 .map_err(|e| Error::io("cannot size pool file", e).with_path(&tmp))?;
+            // Reserve the blocks now: a write into a hole of a shared mapping
+            // on a full disk would be a SIGBUS, not an error.
+            nix::fcntl::posix_fallocate(
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                0,
+                geo.file_size as libc::off_t,
+            )
+            .map_err(|e| {
+                Error::io("cannot allocate pool file", std::io::Error::from(e))
+                    .with_path(&tmp)
+                    .with_hint("is the disk full?")
+            })?;
             let map = Mapping::new(&file, geo.file_size)?;
             map.write(0, &geo.encode());
             write_slot(&map, 0, &State::EMPTY);
