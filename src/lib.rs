@@ -26,7 +26,7 @@ pub mod cli;
 pub mod client;
 pub mod error;
 pub mod json;
-mod lite3_bridge;
+pub mod lite3;
 pub mod message;
 pub mod pool;
 pub mod remote;
@@ -36,6 +36,6 @@ pub use client::{validate_name, Client, PoolListing};
 pub use error::{Error, ErrorKind, Result};
 pub use message::{Message, MessageRef};
 pub use pool::{
-    Batch, BatchReceipt, Cursor, CursorOptions, Durability, Encoding, EndReason, GapPolicy, Pool, PoolInfo,
-    PoolOptions, Problem, Receipt, Report, Start,
+    Batch, BatchReceipt, Cursor, CursorOptions, Durability, Encoding, EndReason, GapPolicy, Lite3Frame, Pool,
+    PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
 };

@@ -114,7 +114,7 @@ impl<'a> MessageRef<'a> {
                 out.extend_from_slice(self.payload);
                 Ok(())
             }
-            Encoding::Lite3 => crate::lite3_bridge::data_json(self.payload, out),
+            Encoding::Lite3 => crate::pool::lite3_data_json(self.payload, self.seq, out),
         }
     }
 

@@ -325,22 +325,75 @@ fn lite3_routes_check_their_input() {
     assert_eq!((r.status, r.kind().as_str()), (400, "Usage"));
     assert_eq!(s.get("/v0/pools/nope/tail_lite3").status, 404);
     assert_eq!(s.get("/v0/pools/nope/messages/1/lite3").status, 404);
-    // Until the codec lands the routes answer 501 (kind Internal); after,
-    // these must succeed with the protocol's content types.
+    // An invalid Lite3 body is a Usage error; nothing is stored.
     let r = s.request(
         "POST",
         "/v0/pools/ev/append_lite3",
         &[("content-type", "application/x-plasmite-lite3")],
         b"\x00",
     );
-    assert!(matches!(r.status, 200 | 400 | 501), "{}", r.status);
-    if r.status == 200 {
-        let r = s.get("/v0/pools/ev/messages/1/lite3");
-        assert_eq!(r.header("content-type"), Some("application/x-plasmite-lite3"));
-        assert_eq!(r.header("plasmite-seq"), Some("1"));
-    } else {
-        assert_eq!(s.get("/v0/pools/ev/tail_lite3").status, 501);
+    assert_eq!((r.status, r.kind().as_str()), (400, "Usage"));
+    assert_eq!(s.get("/v0/pools/ev/messages/1").status, 404);
+}
+
+#[test]
+fn lite3_routes_round_trip_both_encodings() {
+    let s = Server::start(&[]);
+    s.create("ev", 1 << 20);
+    let doc = plasmite::lite3::encode_message(&["ops"], br#"{"k":1,"s":"x"}"#).unwrap();
+    let r = s.request(
+        "POST",
+        "/v0/pools/ev/append_lite3?durability=flush",
+        &[("content-type", "application/x-plasmite-lite3")],
+        &doc,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let env = r.json()["message"].clone();
+    assert_eq!(env["seq"], 1);
+    assert_eq!(env["meta"]["tags"], serde_json::json!(["ops"]));
+    // Stored as given: the Lite3 read returns the same bytes.
+    let r = s.get("/v0/pools/ev/messages/1/lite3");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/x-plasmite-lite3"));
+    assert_eq!(r.header("plasmite-seq"), Some("1"));
+    assert_eq!(r.body, doc);
+    // A JSON reader gets the envelope a JSON frame would give.
+    let r = s.get("/v0/pools/ev/messages/1");
+    assert_eq!(r.json()["message"]["data"], serde_json::json!({"k": 1, "s": "x"}));
+    assert_eq!(r.json()["message"]["meta"]["tags"], serde_json::json!(["ops"]));
+    // A JSON frame read as Lite3 is the encoding of its message.
+    assert_eq!(
+        s.post("/v0/pools/ev/append", r#"{"data":{"j":2},"tags":["t"]}"#)
+            .status,
+        200
+    );
+    let r = s.get("/v0/pools/ev/messages/2/lite3");
+    assert_eq!(
+        r.body,
+        plasmite::lite3::encode_message(&["t"], br#"{"j":2}"#).unwrap()
+    );
+    // A message whose data is not an object has no Lite3 form.
+    assert_eq!(s.post("/v0/pools/ev/append", r#"{"data":5}"#).status, 200);
+    let r = s.get("/v0/pools/ev/messages/3/lite3");
+    assert_eq!((r.status, r.kind().as_str()), (400, "Usage"));
+    // The binary tail: [u64 BE seq][u64 BE ns][u32 BE len][bytes] per message.
+    let r = s.get("/v0/pools/ev/tail_lite3?max=2&timeout_ms=2000");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-plasmite-lite3-stream")
+    );
+    let mut rest = &r.body[..];
+    let mut seen = Vec::new();
+    while !rest.is_empty() {
+        let seq = u64::from_be_bytes(rest[..8].try_into().unwrap());
+        let len = u32::from_be_bytes(rest[16..20].try_into().unwrap()) as usize;
+        seen.push((seq, rest[20..20 + len].to_vec()));
+        rest = &rest[20 + len..];
     }
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0], (1, doc));
+    assert_eq!(seen[1].0, 2);
 }
 
 #[test]

@@ -37,7 +37,11 @@ fn input_error(e: lite3::Error) -> Error {
 
 /// Maps a codec error on stored bytes to `Corrupt`.
 fn stored_error(e: lite3::Error, seq: u64) -> Error {
-    Error::corrupt(format!("stored Lite3 payload of message {seq} is damaged: {}", e.message)).with_seq(seq)
+    Error::corrupt(format!(
+        "stored Lite3 payload of message {seq} is damaged: {}",
+        e.message
+    ))
+    .with_seq(seq)
 }
 
 impl Pool {
@@ -70,7 +74,11 @@ impl Pool {
         Ok(Lite3Frame {
             seq: m.seq,
             timestamp_ns: m.timestamp_ns,
-            flags: if m.encoding == Encoding::Lite3 { FLAG_STORED_LITE3 } else { 0 },
+            flags: if m.encoding == Encoding::Lite3 {
+                FLAG_STORED_LITE3
+            } else {
+                0
+            },
             payload,
         })
     }
@@ -92,7 +100,10 @@ impl MessageRef<'_> {
                 lite3::encode_message_into(&tags, self.payload, out).map_err(|e| {
                     Error::new(
                         ErrorKind::Usage,
-                        format!("message {} cannot be represented as Lite3: {}", self.seq, e.message),
+                        format!(
+                            "message {} cannot be represented as Lite3: {}",
+                            self.seq, e.message
+                        ),
                     )
                     .with_seq(self.seq)
                     .with_hint("Lite3 messages carry an object as data")

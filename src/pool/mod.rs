@@ -7,6 +7,7 @@ mod append;
 mod crc;
 mod cursor;
 pub mod layout;
+mod lite3;
 mod lock;
 mod map;
 mod notify;
@@ -21,6 +22,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use append::{Batch, BatchReceipt, Durability, Receipt};
 pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
 pub use layout::Encoding;
+pub(crate) use lite3::data_json as lite3_data_json;
+pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
 pub use validate::{Problem, Report};
 
 /// Validates the pool file at `path`; a file that cannot be opened is

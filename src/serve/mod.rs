@@ -9,7 +9,7 @@
 //! Modules: `http` (the connection layer), `routes` (one library call per
 //! route), `tail` (streams), `auth` (token and access mode), `pools` (names
 //! to files, and the cache of open pools), `body` (JSON members as spans),
-//! `lite3` (the adapter for the Lite3 routes).
+//! `lite3` (Lite3 content types and tail framing).
 
 pub mod auth;
 pub mod body;

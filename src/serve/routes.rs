@@ -388,8 +388,7 @@ fn append_lite3(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Ro
     }
     let bytes = read_body(shared, conn, head)?;
     let pool = shared.pools.open(name)?;
-    lite3::require().map_err(|e| HttpError::new(501, e))?;
-    let r = lite3::append(&pool, &bytes, durability)?;
+    let r = pool.append_lite3(&bytes, durability)?;
     let msg = pool.get(r.seq)?;
     let mut out = Vec::with_capacity(bytes.len() * 2 + 128);
     out.extend_from_slice(b"{\"message\":");
@@ -412,8 +411,7 @@ fn get(shared: &Shared, name: &str, seq: u64) -> Routed {
 fn get_lite3(shared: &Shared, name: &str, seq: u64) -> Routed {
     shared.auth.authorize(Op::Read)?;
     let pool = shared.pools.open(name)?;
-    lite3::require().map_err(|e| HttpError::new(501, e))?;
-    let frame = lite3::get(&pool, seq)?;
+    let frame = pool.get_lite3(seq)?;
     Ok(Reply::Lite3 {
         seq: frame.seq,
         bytes: frame.payload,
@@ -473,9 +471,6 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
         );
     }
     plan.pool = Some(shared.pools.open(name)?);
-    if lite3 {
-        lite3::require().map_err(|e| HttpError::new(501, e))?;
-    }
     Ok(Reply::Tail(plan))
 }
 

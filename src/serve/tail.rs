@@ -102,7 +102,7 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             delivered = true;
             let rendered = if plan.lite3 {
                 doc.clear();
-                lite3::write_message(&m, &mut doc)
+                m.write_lite3(&mut doc)
                     .and_then(|_| lite3::push_frame(&mut out, m.seq, m.timestamp_ns, &doc))
             } else {
                 let mark = out.len();

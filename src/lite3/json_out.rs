@@ -1,0 +1,482 @@
+//! Lite3 → JSON text: the compact output format of FORMAT.md §10.2 (number spelling,
+//! string escaping, base64 for bytes) as a [`Sink`] for the walker.
+
+use super::node::T_OBJ;
+use super::walk::Sink;
+use std::fmt::Write as _;
+
+/// Writes compact JSON into `out`.
+pub(crate) struct JsonSink<'o> {
+    pub(crate) out: &'o mut Vec<u8>,
+}
+
+impl Sink for JsonSink<'_> {
+    #[inline]
+    fn begin(&mut self, ty: u8) {
+        self.out.push(if ty == T_OBJ { b'{' } else { b'[' });
+    }
+    #[inline]
+    fn end(&mut self, ty: u8) {
+        self.out.push(if ty == T_OBJ { b'}' } else { b']' });
+    }
+    #[inline]
+    fn item(&mut self, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+    }
+    #[inline]
+    fn key(&mut self, k: &[u8], ext: &[u8], plain: bool) {
+        if plain {
+            self.out.reserve(k.len() + 4);
+            self.out.push(b'"');
+            self.out.extend_from_slice(k);
+            self.out.extend_from_slice(b"\":");
+        } else {
+            write_str_ascii(self.out, k, ext);
+            self.out.push(b':');
+        }
+    }
+    #[inline]
+    fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+    #[inline]
+    fn boolean(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" as &[u8] } else { b"false" });
+    }
+    #[inline]
+    fn int(&mut self, v: i64) {
+        write_i64(self.out, v);
+    }
+    #[inline]
+    fn float(&mut self, v: f64) {
+        write_f64(self.out, v);
+    }
+    #[inline]
+    fn string(&mut self, s: &[u8], ext: &[u8]) {
+        write_str_ascii(self.out, s, ext);
+    }
+    #[inline]
+    fn string_checked(&mut self, s: &[u8], ext: &[u8]) -> bool {
+        // Write while scanning; on invalid UTF-8 the caller discards the output.
+        write_str_ascii(self.out, s, ext) || std::str::from_utf8(s).is_ok()
+    }
+    #[inline]
+    fn bytes(&mut self, b: &[u8]) {
+        write_base64(self.out, b);
+    }
+}
+
+static DIGITS2: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends the decimal text of `v`.
+pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
+    let mut n = v.unsigned_abs();
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i] = DIGITS2[d];
+        buf[i + 1] = DIGITS2[d + 1];
+    }
+    if n >= 10 {
+        let d = n as usize * 2;
+        i -= 2;
+        buf[i] = DIGITS2[d];
+        buf[i + 1] = DIGITS2[d + 1];
+    } else {
+        i -= 1;
+        buf[i] = b'0' + n as u8;
+    }
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Fixed-capacity `fmt::Write` target on the stack.
+struct StackBuf {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl std::fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Appends a finite double the way the C library prints it (§10.2): shortest
+/// round-trip digits, ECMAScript layout, `.0` on integral values, `-0.0`, and
+/// no `+` in exponents. Non-finite values (never accepted by validation) are
+/// written as `null`.
+pub(crate) fn write_f64(out: &mut Vec<u8>, v: f64) {
+    if !v.is_finite() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    if v.is_sign_negative() {
+        out.push(b'-');
+    }
+    if v == 0.0 {
+        out.extend_from_slice(b"0.0");
+        return;
+    }
+    let a = v.abs();
+    if (1e-5..4.5e15).contains(&a) {
+        if let Some((m, k)) = short_decimal(a) {
+            write_fixed(out, m, k);
+            return;
+        }
+    }
+    write_f64_slow(out, a);
+}
+
+/// Exact powers of ten 10^0..=10^22 (all representable as f64).
+static POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    1e19, 1e20, 1e21, 1e22,
+];
+
+/// For `a` in [1e-5, 4.5e15): the smallest `k` such that some integer `m < 2^53`
+/// satisfies `m / 10^k == a` after correct rounding, i.e. the decimal
+/// `m × 10^-k` reads back as `a`. That is the shortest round-trip decimal
+/// (fewer decimals = fewer significant digits at a fixed magnitude; with
+/// `m < 2^53` the rounding interval is narrower than 1 unit of `m`, so the
+/// nearest integer is the only candidate). `None` when more than 8 decimals
+/// are needed: the general algorithm handles those.
+#[inline]
+fn short_decimal(a: f64) -> Option<(u64, usize)> {
+    for (k, &p) in POW10.iter().enumerate().take(9) {
+        let x = a * p;
+        if x >= 4_503_599_627_370_496.0 {
+            // 2^52: beyond this the nearest-integer argument no longer holds.
+            return None;
+        }
+        // Truncating x + 0.5 may pick the wrong neighbour only when x is within
+        // an ulp of a half-integer, where no integer reads back as `a` anyway;
+        // the exact check below rejects it either way.
+        let m = (x + 0.5) as u64;
+        if m as f64 / p == a {
+            return Some((m, k));
+        }
+    }
+    None
+}
+
+/// Writes `m × 10^-k` in the decimal layout of §10.2 (`a` in [1e-5, 4.5e15)).
+fn write_fixed(out: &mut Vec<u8>, m: u64, k: usize) {
+    if k == 0 {
+        write_i64(out, m as i64);
+        out.extend_from_slice(b".0");
+        return;
+    }
+    let mut digits = [b'0'; 24];
+    let mut i = digits.len();
+    let mut n = m;
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let len = digits.len() - i;
+    if len > k {
+        // Integer part present.
+        let d = &digits[i..];
+        out.extend_from_slice(&d[..len - k]);
+        out.push(b'.');
+        out.extend_from_slice(&d[len - k..]);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + (k - len), b'0');
+        out.extend_from_slice(&digits[i..]);
+    }
+}
+
+/// General path: shortest digits from core's formatter, then the §10.2 layout.
+fn write_f64_slow(out: &mut Vec<u8>, a: f64) {
+    let v = a;
+    let mut sb = StackBuf { buf: [0; 48], len: 0 };
+    if write!(sb, "{:e}", v).is_err() {
+        out.extend_from_slice(b"0.0");
+        return;
+    }
+    let text = sb.buf.get(..sb.len).unwrap_or_default();
+    // text = d[.ddd]e[-]x
+    let epos = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
+    let (mant, exp_t) = text.split_at(epos);
+    let mut digits = [0u8; 24];
+    let mut k = 0usize;
+    for &b in mant {
+        if b.is_ascii_digit() {
+            if let Some(d) = digits.get_mut(k) {
+                *d = b;
+                k += 1;
+            }
+        }
+    }
+    let digits = digits.get(..k).unwrap_or_default();
+    let mut e: i32 = 0;
+    let mut neg = false;
+    for &b in exp_t.iter().skip(1) {
+        if b == b'-' {
+            neg = true;
+        } else if b.is_ascii_digit() {
+            e = e * 10 + i32::from(b - b'0');
+        }
+    }
+    if neg {
+        e = -e;
+    }
+    let n = e + 1; // value = 0.d1..dk × 10^n
+    let k = k as i32;
+    if -6 < n && n <= 21 {
+        if k <= n {
+            out.extend_from_slice(digits);
+            out.resize(out.len() + (n - k) as usize, b'0');
+            out.extend_from_slice(b".0");
+        } else if n > 0 {
+            let (a, b) = digits.split_at(n as usize);
+            out.extend_from_slice(a);
+            out.push(b'.');
+            out.extend_from_slice(b);
+        } else {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (-n) as usize, b'0');
+            out.extend_from_slice(digits);
+        }
+    } else {
+        let (a, b) = digits.split_at(1.min(digits.len()));
+        out.extend_from_slice(a);
+        if !b.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(b);
+        }
+        out.push(b'e');
+        write_i64(out, i64::from(n - 1));
+    }
+}
+
+/// Escape class per byte: 0 = copy, 1 = short escape, 2 = \u00XX.
+static ESC: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 2;
+        i += 1;
+    }
+    t[8] = 1;
+    t[9] = 1;
+    t[10] = 1;
+    t[12] = 1;
+    t[13] = 1;
+    t[b'"' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t
+};
+
+pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
+
+/// True when any byte of `x` is < 0x20, `"` or `\\` (exact, no false positives).
+#[inline]
+pub(crate) fn word_needs_escape(x: u64) -> bool {
+    let ctl = x.wrapping_sub(LO * 0x20) & !x;
+    let q = x ^ (LO * u64::from(b'"'));
+    let q = q.wrapping_sub(LO) & !q;
+    let b = x ^ (LO * u64::from(b'\\'));
+    let b = b.wrapping_sub(LO) & !b;
+    (ctl | q | b) & HI != 0
+}
+
+/// Loads the 8 bytes at `i` of `ext` (which extends past the string's
+/// `len` bytes into the rest of the buffer, or equals it) as a little-endian
+/// word, with bytes at or past `len` replaced by `A` (ASCII, no escape).
+#[inline]
+pub(crate) fn load_word(ext: &[u8], i: usize, len: usize) -> u64 {
+    const FILL: u64 = LO * b'A' as u64;
+    let n = len - i;
+    match ext.get(i..i + 8) {
+        Some(c) => {
+            let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+            if n >= 8 {
+                x
+            } else {
+                let keep = (1u64 << (8 * n)) - 1;
+                (x & keep) | (FILL & !keep)
+            }
+        }
+        None => {
+            let mut w = FILL;
+            for (j, &b) in ext.get(i..len).unwrap_or_default().iter().take(8).enumerate() {
+                let sh = 8 * j;
+                w = (w & !(0xff << sh)) | (u64::from(b) << sh);
+            }
+            w
+        }
+    }
+}
+
+/// Appends one byte of string content, escaped as the C library does.
+#[inline]
+fn put_escaped_byte(out: &mut Vec<u8>, b: u8) {
+    match ESC[b as usize] {
+        0 => out.push(b),
+        1 => {
+            let e = match b {
+                8 => b'b',
+                9 => b't',
+                10 => b'n',
+                12 => b'f',
+                13 => b'r',
+                other => other,
+            };
+            out.extend_from_slice(&[b'\\', e]);
+        }
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 15) as usize],
+            ]);
+        }
+    }
+}
+
+/// Appends the contents of `s` with escapes (no quotes); returns the OR of
+/// all its bytes' high bits (non-zero when `s` is not ASCII).
+#[inline]
+fn put_str_body(out: &mut Vec<u8>, s: &[u8], ext: &[u8]) -> u64 {
+    let mut high = 0u64;
+    let mut run = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let x = load_word(ext, i, s.len());
+        high |= x;
+        if word_needs_escape(x) {
+            let end = (i + 8).min(s.len());
+            for j in i..end {
+                let b = s.get(j).copied().unwrap_or(b'A');
+                if ESC[b as usize] != 0 {
+                    out.extend_from_slice(s.get(run..j).unwrap_or_default());
+                    put_escaped_byte(out, b);
+                    run = j + 1;
+                }
+            }
+        }
+        i += 8;
+    }
+    out.extend_from_slice(s.get(run..).unwrap_or_default());
+    high & HI
+}
+
+/// Appends `s` as a JSON string with the C library's escapes.
+#[inline]
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &[u8]) {
+    write_str_ascii(out, s, s);
+}
+
+/// [`write_str`] that also reports whether `s` is pure ASCII. `ext` is `s`
+/// followed by any further bytes (read in whole words, never written out).
+#[inline]
+fn write_str_ascii(out: &mut Vec<u8>, s: &[u8], ext: &[u8]) -> bool {
+    out.reserve(s.len() + 10);
+    out.push(b'"');
+    let high = put_str_body(out, s, ext);
+    out.push(b'"');
+    high == 0
+}
+
+/// Appends `b` as a standard base64 JSON string (with `=` padding).
+pub(crate) fn write_base64(out: &mut Vec<u8>, b: &[u8]) {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.push(b'"');
+    for ch in b.chunks(3) {
+        let x = (u32::from(ch[0]) << 16)
+            | (u32::from(*ch.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*ch.get(2).unwrap_or(&0));
+        out.push(A[(x >> 18) as usize & 63]);
+        out.push(A[(x >> 12) as usize & 63]);
+        out.push(if ch.len() > 1 {
+            A[(x >> 6) as usize & 63]
+        } else {
+            b'='
+        });
+        out.push(if ch.len() > 2 { A[x as usize & 63] } else { b'=' });
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(v: f64) -> Option<Vec<u8>> {
+        let (m, k) = short_decimal(v)?;
+        let mut o = Vec::new();
+        write_fixed(&mut o, m, k);
+        Some(o)
+    }
+
+    fn slow(v: f64) -> Vec<u8> {
+        let mut o = Vec::new();
+        write_f64_slow(&mut o, v);
+        o
+    }
+
+    #[test]
+    fn float_fast_path_matches_general_path() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut hits = 0;
+        for i in 0..400_000u64 {
+            let r = next();
+            let v = match i % 4 {
+                // random bit patterns in range
+                0 => f64::from_bits(r),
+                // short decimals
+                1 => (r % 100_000_000) as f64 / POW10[(r >> 40) as usize % 9],
+                // integers
+                2 => (r >> (11 + (r & 31))) as f64,
+                // decimals near ulp limits
+                _ => (r >> 11) as f64 / POW10[(r & 15) as usize],
+            };
+            let v = v.abs();
+            if !(1e-5..4.5e15).contains(&v) {
+                continue;
+            }
+            if let Some(f) = fast(v) {
+                hits += 1;
+                assert_eq!(f, slow(v), "{v:e}");
+            }
+        }
+        assert!(hits > 100_000);
+        for v in [
+            0.1, 0.5, 47.25, 1.5, 100.0, 1e-5, 0.000025, 123456.789, 4.4e15, 0.3,
+        ] {
+            assert_eq!(fast(v).unwrap(), slow(v), "{v}");
+        }
+    }
+}
