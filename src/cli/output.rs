@@ -69,6 +69,11 @@ impl Ui {
     }
 }
 
+/// Whether messages are printed pretty: as asked, else on a terminal.
+pub fn pretty_output(ui: &Ui, format: Option<super::Format>) -> bool {
+    format.map_or(ui.stdout_tty, |f| f == super::Format::Pretty)
+}
+
 /// Whether an error is a write to a closed pipe.
 pub fn is_broken_pipe(e: &Error) -> bool {
     use std::error::Error as _;

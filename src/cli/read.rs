@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use super::output::{flush_to, stdout_closed, write_pretty, Ui};
+use super::output::{flush_to, pretty_output, stdout_closed, write_pretty, Ui};
 use super::{signals, Format, GapsArg, GetArgs, Outcome, TailArgs};
 use crate::error::Error;
 use crate::{Client, CursorOptions, EndReason, GapPolicy, MessageRef, Start};
@@ -17,7 +17,7 @@ const FOLLOW_SLICE: Duration = Duration::from_millis(50);
 const OUT_CHUNK: usize = 256 * 1024;
 
 struct Renderer {
-    format: Format,
+    pretty: bool,
     data_only: bool,
     color: bool,
     scratch: Vec<u8>,
@@ -25,13 +25,8 @@ struct Renderer {
 
 impl Renderer {
     fn new(ui: &Ui, format: Option<Format>, data_only: bool) -> Renderer {
-        let format = format.unwrap_or(if ui.stdout_tty {
-            Format::Pretty
-        } else {
-            Format::Jsonl
-        });
         Renderer {
-            format,
+            pretty: pretty_output(ui, format),
             data_only,
             color: ui.color_out,
             scratch: Vec::new(),
@@ -39,7 +34,7 @@ impl Renderer {
     }
 
     fn render(&mut self, m: &MessageRef<'_>, out: &mut Vec<u8>) -> Result<(), Error> {
-        let target = if self.format == Format::Pretty {
+        let target = if self.pretty {
             self.scratch.clear();
             &mut self.scratch
         } else {
@@ -50,7 +45,7 @@ impl Renderer {
         } else {
             m.write_envelope(target)?;
         }
-        if self.format == Format::Pretty {
+        if self.pretty {
             write_pretty(out, &self.scratch, self.color);
         }
         out.push(b'\n');

@@ -58,13 +58,8 @@ struct Renderer {
 
 impl Renderer {
     fn new(ui: &Ui, format: Option<Format>, data_only: bool) -> Renderer {
-        let format = format.unwrap_or(if ui.stdout_tty {
-            Format::Pretty
-        } else {
-            Format::Jsonl
-        });
         Renderer {
-            pretty: format == Format::Pretty,
+            pretty: super::output::pretty_output(ui, format),
             data_only,
             color: ui.color_out,
         }
