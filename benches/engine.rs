@@ -808,7 +808,7 @@ impl Bench {
         if !strace_ok {
             println!(
                 "no-follower appends: strace unavailable; by construction notify() calls FUTEX_WAKE \
-                 only when the waiters word is non-zero (waiters now: 0) (info)"
+                 only when a follower set the commit word's sleeping bit (info)"
             );
             self.remove(pool);
             return;

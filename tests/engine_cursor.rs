@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::{env, file_u32, spawn_child, wait_until, OFF_WAITERS, ROLE};
+use common::{env, follower_asleep, spawn_child, wait_until, ROLE};
 use plasmite::{Client, CursorOptions, Durability, EndReason, ErrorKind, GapPolicy, Pool, Start};
 
 fn pool_with(n: u64, size: u64) -> (tempfile::TempDir, Pool) {
@@ -414,7 +414,7 @@ fn blocking_next_is_woken_by_another_thread() {
             consumed.load(std::sync::atomic::Ordering::SeqCst) == i - 1
         }));
         assert!(
-            wait_until(Duration::from_secs(20), || file_u32(&path, OFF_WAITERS) > 0),
+            wait_until(Duration::from_secs(20), || follower_asleep(&path)),
             "the follower never waited"
         );
         pool.append_json(format!("{{\"n\":{i}}}").as_bytes(), &["all"], Durability::Fast)
@@ -451,7 +451,7 @@ fn child_waker() {
         let m = acks.next().unwrap().expect("ack from the parent");
         assert_eq!(m.payload, format!("{r}").as_bytes());
         assert!(
-            wait_until(Duration::from_secs(20), || file_u32(&path, OFF_WAITERS) > 0),
+            wait_until(Duration::from_secs(20), || follower_asleep(&path)),
             "the parent never waited"
         );
         pool.append_json(format!("{r}").as_bytes(), &["data"], Durability::Fast)
@@ -499,4 +499,26 @@ fn blocking_next_is_woken_by_another_process() {
         med < Duration::from_millis(50),
         "wake-ups are not delivered across processes: {lat:?}"
     );
+}
+
+/// A follower killed while asleep leaves the sleeping bit set; the next
+/// append clears it (one spare wake-up) and later appends pay nothing.
+#[test]
+fn killed_sleeping_follower_costs_one_wake_up_at_most() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = plasmite::Client::new(dir.path()).create_pool("k", 1 << 20).unwrap();
+    let path = pool.path().to_path_buf();
+    let mut follower = std::process::Command::new(env!("CARGO_BIN_EXE_pls"))
+        .args(["tail", "-f", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(20), || follower_asleep(&path)), "follower never slept");
+    follower.kill().unwrap();
+    follower.wait().unwrap();
+    assert!(follower_asleep(&path), "the killed follower's bit should still be set");
+    pool.append_json(b"1", &[] as &[&str], plasmite::Durability::Fast).unwrap();
+    assert!(!follower_asleep(&path), "the append should clear the bit");
+    pool.append_json(b"2", &[] as &[&str], plasmite::Durability::Fast).unwrap();
+    assert!(!follower_asleep(&path));
 }

@@ -28,10 +28,8 @@ pub const MUTEX_SPACE: usize = 64;
 pub const OFF_GEN: usize = 256;
 /// The two state slots (double-buffered publish).
 pub const OFF_SLOTS: [usize; 2] = [320, 384];
-/// Commit counter: the futex word followers wait on.
+/// Commit word, the futex followers wait on: `counter << 1 | sleeping`.
 pub const OFF_COMMIT: usize = 448;
-/// Number of followers currently waiting on the futex.
-pub const OFF_WAITERS: usize = 452;
 
 /// Frame marker of a committed message frame ("FRM1" little-endian).
 pub const FRAME_MARKER: u32 = u32::from_le_bytes(*b"FRM1");

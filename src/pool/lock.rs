@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
 
-use super::layout::{MUTEX_SPACE, OFF_BOOT_ID, OFF_MUTEX, OFF_OWNER_PID, OFF_WAITERS};
+use super::layout::{MUTEX_SPACE, OFF_BOOT_ID, OFF_COMMIT, OFF_MUTEX, OFF_OWNER_PID};
 use super::map::Mapping;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -73,7 +73,8 @@ pub fn initialize(map: &Mapping) -> Result<()> {
             std::io::Error::from_raw_os_error(rc),
         ));
     }
-    map.atomic_u32(OFF_WAITERS).store(0, Ordering::SeqCst);
+    // Clear a sleeping bit left by followers of an earlier boot.
+    map.atomic_u32(OFF_COMMIT).fetch_and(!1, Ordering::SeqCst);
     map.atomic_u32(OFF_OWNER_PID).store(0, Ordering::SeqCst);
     map.write(OFF_BOOT_ID, &boot_id());
     Ok(())

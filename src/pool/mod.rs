@@ -35,8 +35,7 @@ pub fn validate_path(path: &Path) -> Report {
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::MessageRef;
 use layout::{
-    FrameHeader, Geometry, State, FRAME_HEADER_LEN, HEADER_SIZE, OFF_COMMIT, OFF_GEN, OFF_SLOTS, OFF_WAITERS,
-    WRAP_MARKER,
+    FrameHeader, Geometry, State, FRAME_HEADER_LEN, HEADER_SIZE, OFF_COMMIT, OFF_GEN, OFF_SLOTS, WRAP_MARKER,
 };
 use map::Mapping;
 
@@ -145,6 +144,9 @@ impl From<Error> for Miss {
         Miss::Failed(e)
     }
 }
+
+/// Low bit of the commit word: some follower is asleep on it.
+const SLEEPING: u32 = 1;
 
 pub(crate) fn now_ns() -> u64 {
     SystemTime::now()
@@ -353,9 +355,9 @@ impl Pool {
         self.inner.wait_commit(seen, timeout)
     }
 
-    /// The commit counter: changes on every publish.
+    /// The commit counter: changes on every publish (31 bits, wrapping).
     pub fn commit_counter(&self) -> u32 {
-        self.inner.commit().load(Ordering::SeqCst)
+        self.inner.commit_count()
     }
 }
 
@@ -400,10 +402,6 @@ impl Inner {
 
     pub(crate) fn commit(&self) -> &AtomicU32 {
         self.map.atomic_u32(OFF_COMMIT)
-    }
-
-    pub(crate) fn waiters(&self) -> &AtomicU32 {
-        self.map.atomic_u32(OFF_WAITERS)
     }
 
     pub(crate) fn geo(&self) -> &Geometry {
@@ -469,19 +467,32 @@ impl Inner {
     }
 
     /// Wakes followers, paying a syscall only when someone waits.
+    /// Wakes followers, paying a syscall only when one has said it sleeps.
+    ///
+    /// The commit word is `counter << 1 | sleeping`: a follower sets the low
+    /// bit before it waits; the writer that finds it set clears it and wakes
+    /// everyone. A follower killed while asleep therefore costs at most one
+    /// spare wake-up, never a syscall per append forever.
     pub(crate) fn notify(&self) {
-        self.commit().fetch_add(1, Ordering::SeqCst);
-        if self.waiters().load(Ordering::SeqCst) != 0 {
+        let before = self.commit().fetch_add(2, Ordering::SeqCst);
+        if before & SLEEPING != 0 {
+            self.commit().fetch_and(!SLEEPING, Ordering::SeqCst);
             notify::wake_all(self.commit());
         }
     }
 
+    /// The commit counter (without the sleeping bit).
+    pub(crate) fn commit_count(&self) -> u32 {
+        self.commit().load(Ordering::SeqCst) >> 1
+    }
+
+    /// Sleeps until the commit counter moves past `seen` (a value of
+    /// [`commit_count`](Inner::commit_count)), at most `timeout`.
     pub(crate) fn wait_commit(&self, seen: u32, timeout: std::time::Duration) {
-        self.waiters().fetch_add(1, Ordering::SeqCst);
-        if self.commit().load(Ordering::SeqCst) == seen {
-            notify::wait(self.commit(), seen, timeout);
+        let before = self.commit().fetch_or(SLEEPING, Ordering::SeqCst);
+        if before >> 1 == seen & (u32::MAX >> 1) {
+            notify::wait(self.commit(), before | SLEEPING, timeout);
         }
-        self.waiters().fetch_sub(1, Ordering::SeqCst);
     }
 
     pub(crate) fn ring_off(&self, pos: u64) -> usize {

@@ -210,7 +210,13 @@ pub fn file_u32(path: &Path, off: u64) -> u32 {
     u32::from_le_bytes(b)
 }
 
-/// Offset of the futex waiter count in the header (docs/format.md).
-pub const OFF_WAITERS: u64 = 452;
+/// Offset of the commit word, the futex, in the header (docs/format.md).
+pub const OFF_COMMIT: u64 = 448;
+
+/// Whether a follower has said it sleeps on the commit word (its low bit).
+pub fn follower_asleep(path: &Path) -> bool {
+    file_u32(path, OFF_COMMIT) & 1 == 1
+}
+
 /// Offset of the lock holder's pid in the header (docs/format.md).
 pub const OFF_OWNER_PID: u64 = 144;
