@@ -657,3 +657,42 @@ fn completions_and_man_pages_are_fresh() {
     }
     assert!(e.ok(&["man"]).contains(".TH pls"));
 }
+
+#[test]
+fn permission_denied_is_exit_6() {
+    let e = Env::new();
+    e.ok(&["create", "private"]);
+    let path = e.pools().join("private.plasmite");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(e.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(e.pools(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let is_root = unsafe { libc::geteuid() } == 0;
+    let out = if is_root {
+        // Root reads anything: run the command as an unprivileged user.
+        Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_pls"),
+                "get",
+                "private",
+                "1",
+            ])
+            .env("PLASMITE_DIR", e.pools())
+            .output()
+            .expect("setpriv (util-linux) is needed to test permissions as root")
+    } else {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        e.run(&["get", "private", "1"])
+    };
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(error_of(&out)["kind"], "Permission");
+}
