@@ -506,19 +506,29 @@ fn blocking_next_is_woken_by_another_process() {
 #[test]
 fn killed_sleeping_follower_costs_one_wake_up_at_most() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = plasmite::Client::new(dir.path()).create_pool("k", 1 << 20).unwrap();
+    let pool = plasmite::Client::new(dir.path())
+        .create_pool("k", 1 << 20)
+        .unwrap();
     let path = pool.path().to_path_buf();
     let mut follower = std::process::Command::new(env!("CARGO_BIN_EXE_pls"))
         .args(["tail", "-f", path.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    assert!(wait_until(Duration::from_secs(20), || follower_asleep(&path)), "follower never slept");
+    assert!(
+        wait_until(Duration::from_secs(20), || follower_asleep(&path)),
+        "follower never slept"
+    );
     follower.kill().unwrap();
     follower.wait().unwrap();
-    assert!(follower_asleep(&path), "the killed follower's bit should still be set");
-    pool.append_json(b"1", &[] as &[&str], plasmite::Durability::Fast).unwrap();
+    assert!(
+        follower_asleep(&path),
+        "the killed follower's bit should still be set"
+    );
+    pool.append_json(b"1", &[] as &[&str], plasmite::Durability::Fast)
+        .unwrap();
     assert!(!follower_asleep(&path), "the append should clear the bit");
-    pool.append_json(b"2", &[] as &[&str], plasmite::Durability::Fast).unwrap();
+    pool.append_json(b"2", &[] as &[&str], plasmite::Durability::Fast)
+        .unwrap();
     assert!(!follower_asleep(&path));
 }

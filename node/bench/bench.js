@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+"use strict";
+// Throughput and latency of the addon (build it first: `npm run bench` does).
+// Prints one line per figure with the target it is held to:
+//   appendJson 256 B          >= 300,000 msg/s
+//   nextJson over a full pool >= 1,000,000 msg/s
+//   async iteration           >= 300,000 msg/s
+//   append -> async follower wake-up, same process, p50 <= 100 us
+
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { Client, Durability } = require("..");
+
+const N = Number(process.env.BENCH_N ?? 300_000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plasmite-bench-"));
+const client = new Client(dir);
+
+function report(name, count, ns, target) {
+  const rate = count / (Number(ns) / 1e9);
+  console.log(`${name.padEnd(34)} ${Math.round(rate).toLocaleString("en-US").padStart(12)} msg/s   (target >= ${target.toLocaleString("en-US")})`);
+  return rate;
+}
+
+function payload256() {
+  const base = { kind: "event", user: "alice", n: 0, pad: "" };
+  const len = Buffer.byteLength(JSON.stringify(base));
+  base.pad = "x".repeat(256 - len);
+  const b = Buffer.from(JSON.stringify(base));
+  if (b.length !== 256) throw new Error(`payload is ${b.length} B`);
+  return b;
+}
+
+async function main() {
+  // A 64 MiB pool, filled once round so that every page is mapped (the
+  // steady state of a pool in use) and the reads below cover a full ring.
+  const pool = client.createPool("bench", 64 << 20);
+  const msg = payload256();
+  const tags = ["bench"];
+  const warm = Number(process.env.BENCH_WARM ?? 250_000);
+  for (let i = 0; i < warm; i++) pool.appendJson(msg, tags, Durability.Fast);
+
+  // appendJson of 256 B, Fast.
+  let t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) pool.appendJson(msg, tags, Durability.Fast);
+  report("appendJson 256 B (Fast)", N, process.hrtime.bigint() - t0, 300_000);
+  const newest = JSON.parse(pool.appendJson(msg, tags, Durability.Fast)).seq;
+
+  // nextJson over the full pool (every retained message).
+  let s = pool.openStream();
+  let count = 0;
+  t0 = process.hrtime.bigint();
+  while (s.nextJson() !== null) count++;
+  const dt = process.hrtime.bigint() - t0;
+  s.close();
+  const total = count;
+  if (total < 150_000) throw new Error(`only ${total} messages retained`);
+  report(`nextJson over a full pool (${total})`, count, dt, 1_000_000);
+
+  // for await over the full pool (max ends it once caught up).
+  s = pool.openStream(newest - total + 1, total);
+  count = 0;
+  t0 = process.hrtime.bigint();
+  for await (const m of s) {
+    if (m) count++;
+  }
+  const dta = process.hrtime.bigint() - t0;
+  if (count !== total) throw new Error(`iterated ${count} of ${total}`);
+  report("async iteration (for await)", count, dta, 300_000);
+
+  // Wake-up latency: a follower awaits next(); we append after it is parked.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2000);
+  const follower = pool.openStream(newest + 1);
+  const lat = [];
+  for (let i = 0; i < rounds; i++) {
+    const pending = follower.next();
+    // Let the follower register its wait first (the common case: it was idle).
+    await new Promise((r) => setImmediate(r));
+    const t = process.hrtime.bigint();
+    pool.appendJson(msg, tags, Durability.Fast);
+    const got = await pending;
+    lat.push(Number(process.hrtime.bigint() - t) / 1000);
+    if (got === null) throw new Error("follower ended");
+  }
+  follower.close();
+  lat.sort((a, b) => a - b);
+  const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1);
+  console.log(
+    `${"append -> async wake-up latency".padEnd(34)} p50 ${q(0.5)} us, p90 ${q(0.9)} us, p99 ${q(0.99)} us   (target p50 <= 100 us)`,
+  );
+
+  pool.close();
+  client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

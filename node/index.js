@@ -1,0 +1,385 @@
+"use strict";
+// plasmite for Node: the native addon (local pools), the async follow built
+// on it, and the HTTP client (remote pools). Argument shaping and async
+// iteration live here; everything about pools lives in the Rust library.
+
+const path = require("node:path");
+const { RemoteClient, RemotePool, RemoteTail, RemoteError } = require("./remote.js");
+
+/** Durability of an append: `Fast` (in the shared mapping) or `Flush` (fsync'd too). */
+const Durability = Object.freeze({ Fast: "fast", Flush: "flush" });
+
+/** The stable error kinds (`err.kind` is one of these strings). */
+const ErrorKind = Object.freeze({
+  Usage: "Usage",
+  NotFound: "NotFound",
+  AlreadyExists: "AlreadyExists",
+  Busy: "Busy",
+  Permission: "Permission",
+  Corrupt: "Corrupt",
+  Io: "Io",
+  Internal: "Internal",
+  RetentionGap: "RetentionGap",
+});
+
+/** What local operations throw: `kind`, and `seq`, `path`, `offset`, `hint` when known. */
+class PlasmiteNativeError extends Error {
+  constructor(message, fields = {}) {
+    super(message);
+    this.name = "PlasmiteNativeError";
+    this.kind = fields.kind ?? ErrorKind.Internal;
+    this.seq = fields.seq;
+    this.path = fields.path;
+    this.offset = fields.offset;
+    this.hint = fields.hint;
+  }
+}
+
+function addonFile() {
+  let abi = "";
+  if (process.platform === "linux") {
+    const glibc = process.report?.getReport?.()?.header?.glibcVersionRuntime;
+    abi = glibc ? "-gnu" : "-musl";
+  }
+  return path.join(__dirname, `plasmite.${process.platform}-${process.arch}${abi}.node`);
+}
+
+function loadAddon() {
+  const file = addonFile();
+  try {
+    return require(file);
+  } catch (err) {
+    const e = new Error(
+      `plasmite: cannot load the native addon ${file} (${err.message}). ` +
+        "Prebuilt addons ship for Linux x86_64 (glibc); elsewhere build from source.",
+    );
+    e.cause = err;
+    throw e;
+  }
+}
+
+const native = loadAddon();
+native.setErrorClass(PlasmiteNativeError);
+const { Pool, Stream, Lite3Stream } = native;
+
+/** A pool directory: `new Client(dir)` (the directory is created with the first pool). */
+class Client extends native.Client {
+  constructor(dir) {
+    if (typeof dir !== "string") throw usage("Client(dir): dir must be a string (the pool directory)");
+    super(dir);
+  }
+}
+
+function usage(message) {
+  return new PlasmiteNativeError(message, { kind: ErrorKind.Usage });
+}
+
+function optionalMs(value, what) {
+  if (value === undefined || value === null) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw usage(`${what} must be a non-negative number of milliseconds`);
+  return n;
+}
+
+// Envelopes come from the addon in batches: `_fill` writes `[u32 LE
+// length][bytes]` records into the stream's store and returns their count
+// (or a Buffer for an envelope too large for the store, or null).
+const STORE_BYTES = 32 * 1024;
+
+function readEnvelope(s, blocking) {
+  if (s._n === 0) {
+    const r = s._fill(blocking, s._store);
+    if (r === null || typeof r !== "number") return r;
+    s._n = r;
+    s._off = 0;
+  }
+  s._n--;
+  const store = s._store;
+  const start = s._off + 4;
+  const end = start + store.readUInt32LE(s._off);
+  s._off = end;
+  const b = Buffer.allocUnsafe(end - start);
+  store.copy(b, 0, start, end);
+  return b;
+}
+
+function setupStream(stream, timeoutMs, options) {
+  stream._timeoutMs = optionalMs(timeoutMs, "timeoutMs");
+  stream._signal = options?.signal;
+  stream._busy = null;
+  stream._done = false;
+  stream._closed = false;
+  const signal = stream._signal;
+  if (signal) {
+    if (signal.aborted) stream.close();
+    else signal.addEventListener("abort", () => stream.close(), { once: true });
+  }
+  return stream;
+}
+
+function checkOptions(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object") throw usage("stream options must be an object");
+  return options;
+}
+
+// Native calls write small results into this buffer and return their
+// length; `take` copies them into a Buffer from Node's pool (no native
+// allocation per message). Larger results come back as their own Buffer.
+const scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+function take(r) {
+  if (typeof r !== "number") return r;
+  const b = Buffer.allocUnsafe(r);
+  scratch.copy(b, 0, 0, r);
+  return b;
+}
+
+function isFlush(durability) {
+  if (durability === undefined || durability === null || durability === "fast" || durability === "Fast") return false;
+  if (durability === "flush" || durability === "Flush") return true;
+  throw usage(`unknown durability ${JSON.stringify(durability)} (expected Durability.Fast or Durability.Flush)`);
+}
+
+function sameTags(a, b) {
+  if (a === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function checkBytes(buf) {
+  if (!(buf instanceof Uint8Array)) throw usage("the message must be a Buffer or a Uint8Array");
+}
+
+function checkTags(tags) {
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) {
+    throw usage("tags must be an array of strings");
+  }
+}
+
+// Errors of napi's own argument conversions (a string where a number was
+// expected, …) become Usage errors like every other bad argument.
+function asUsage(err) {
+  if (err instanceof PlasmiteNativeError || typeof err?.code !== "string") return err;
+  return usage(`invalid argument: ${err.message}`);
+}
+
+function guarded(fn) {
+  return function (...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (err) {
+      throw asUsage(err);
+    }
+  };
+}
+
+for (const [cls, names] of [
+  [Client, ["createPool", "openPool"]],
+  [Pool, ["_getJson", "getLite3", "_openStream", "_openLite3Stream"]],
+]) {
+  for (const name of names) cls.prototype[name] = guarded(cls.prototype[name]);
+}
+
+Pool.prototype.appendJson = function appendJson(buf, tags, durability) {
+  const flush = isFlush(durability);
+  checkBytes(buf);
+  const list = tags ?? [];
+  // The addon keeps the tags of the previous append; only changes cross over.
+  if (this._tags !== undefined && Array.isArray(list) && sameTags(this._tags, list)) {
+    return take(this._appendJson(buf, undefined, flush, scratch));
+  }
+  checkTags(list);
+  this._tags = null;
+  const r = this._appendJson(buf, list, flush, scratch);
+  this._tags = list.slice();
+  return take(r);
+};
+
+Pool.prototype.appendLite3 = function appendLite3(buf, durability) {
+  const flush = isFlush(durability);
+  checkBytes(buf);
+  return this._appendLite3(buf, flush);
+};
+
+Pool.prototype.getJson = function getJson(seq) {
+  return take(this._getJson(seq, scratch));
+};
+
+Pool.prototype.openStream = function openStream(sinceSeq, max, timeoutMs, options) {
+  options = checkOptions(options);
+  const ms = optionalMs(timeoutMs, "timeoutMs");
+  if (options?.tags !== undefined) checkTags(options.tags);
+  const s = this._openStream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags);
+  s._store = Buffer.allocUnsafeSlow(STORE_BYTES);
+  s._n = 0;
+  s._off = 0;
+  return setupStream(s, ms, options);
+};
+
+Pool.prototype.openLite3Stream = function openLite3Stream(sinceSeq, max, timeoutMs, options) {
+  options = checkOptions(options);
+  const ms = optionalMs(timeoutMs, "timeoutMs");
+  if (options?.tags !== undefined) checkTags(options.tags);
+  const s = this._openLite3Stream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags);
+  return setupStream(s, ms, options);
+};
+
+const TIMED_OUT = Symbol("timed out");
+const noop = () => {};
+
+// One wait on the pool's follower thread, bounded by `ms` and `signal`.
+function waitCommit(s, ms, signal) {
+  const woke = s._wait();
+  if (ms === undefined && !signal) return woke;
+  return new Promise((resolve, reject) => {
+    let timer = null;
+    const onAbort = () => {
+      cleanup();
+      s._cancel();
+      reject(signal.reason);
+    };
+    const cleanup = () => {
+      if (timer !== null) clearTimeout(timer);
+      if (signal) signal.removeEventListener("abort", onAbort);
+    };
+    if (ms !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        s._cancel();
+        resolve(TIMED_OUT);
+      }, Math.ceil(ms));
+    }
+    if (signal) signal.addEventListener("abort", onAbort, { once: true });
+    woke.then(
+      (v) => {
+        cleanup();
+        resolve(v);
+      },
+      (e) => {
+        cleanup();
+        reject(e);
+      },
+    );
+  });
+}
+
+async function followNext(s, signal) {
+  const deadline = s._timeoutMs === undefined ? undefined : performance.now() + s._timeoutMs;
+  for (;;) {
+    if (signal?.aborted) throw signal.reason;
+    if (s._closed || s._done) return null;
+    const v = s._poll();
+    if (v !== null) return v;
+    if (s._ended()) return null;
+    let ms;
+    if (deadline !== undefined) {
+      ms = deadline - performance.now();
+      if (ms <= 0) {
+        s._done = true;
+        return null;
+      }
+    }
+    if ((await waitCommit(s, ms, signal)) === TIMED_OUT) {
+      // A message committed just before the timer fired still counts.
+      if (s._closed) return null;
+      const last = s._poll();
+      if (last !== null) return last;
+      s._done = true;
+      return null;
+    }
+  }
+}
+
+// The async read: never blocks the event loop; waits (on a native thread,
+// not libuv's pool) until a message is committed, the stream's timeoutMs of
+// inactivity passes (null), the stream is closed (null) or `signal` aborts.
+function nextAsync(options) {
+  const signal = options?.signal ?? this._signal;
+  if (this._busy === null) {
+    try {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      // (A closed stream throws Usage from the read below.)
+      if (this._done && !this._closed) return Promise.resolve(null);
+      const v = this._poll();
+      if (v !== null) return Promise.resolve(v);
+      if (this._ended()) return Promise.resolve(null);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  const run = () => followNext(this, signal);
+  const p = this._busy === null ? run() : this._busy.then(run);
+  const settled = p.then(noop, noop);
+  this._busy = settled;
+  settled.then(() => {
+    if (this._busy === settled) this._busy = null;
+  });
+  return p;
+}
+
+function asyncIterator(step) {
+  return function () {
+    const s = this;
+    return {
+      next: () => step.call(s).then((value) => (value === null ? { value: undefined, done: true } : { value, done: false })),
+      return: (value) => {
+        s.close();
+        return Promise.resolve({ value, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  };
+}
+
+function syncIterator(step) {
+  return function* () {
+    let v;
+    while ((v = step.call(this)) !== null) yield v;
+  };
+}
+
+function closeFollowing(nativeClose) {
+  return function close() {
+    this._closed = true;
+    this._n = 0;
+    nativeClose.call(this);
+  };
+}
+
+Stream.prototype.nextJson = function nextJson() {
+  return readEnvelope(this, true);
+};
+Stream.prototype._poll = function poll() {
+  return readEnvelope(this, false);
+};
+Stream.prototype.next = nextAsync;
+Stream.prototype.close = closeFollowing(Stream.prototype.close);
+Stream.prototype[Symbol.asyncIterator] = asyncIterator(nextAsync);
+Stream.prototype[Symbol.iterator] = syncIterator(Stream.prototype.nextJson);
+
+const lite3NextSync = Lite3Stream.prototype.next;
+Lite3Stream.prototype.nextAsync = nextAsync;
+Lite3Stream.prototype.close = closeFollowing(Lite3Stream.prototype.close);
+Lite3Stream.prototype[Symbol.asyncIterator] = asyncIterator(nextAsync);
+Lite3Stream.prototype[Symbol.iterator] = syncIterator(lite3NextSync);
+
+for (const cls of [Client, Pool, Stream, Lite3Stream]) {
+  if (Symbol.dispose) cls.prototype[Symbol.dispose] = cls.prototype.close;
+}
+
+module.exports = {
+  Client,
+  Pool,
+  Stream,
+  Lite3Stream,
+  Durability,
+  ErrorKind,
+  PlasmiteNativeError,
+  RemoteClient,
+  RemotePool,
+  RemoteTail,
+  RemoteError,
+};

@@ -1,0 +1,119 @@
+// Uses every export of the package as a TypeScript user would; `tsc --noEmit`
+// (npm test) fails when types.d.ts and this use disagree. Never run.
+import {
+  Client,
+  Durability,
+  ErrorKind,
+  Lite3Stream,
+  PlasmiteNativeError,
+  Pool,
+  RemoteClient,
+  RemoteError,
+  RemotePool,
+  RemoteTail,
+  Stream,
+  type Lite3Frame,
+  type RemoteMessage,
+  type RemotePoolInfo,
+  type SeqLike,
+} from "plasmite";
+
+async function local(): Promise<void> {
+  const client: Client = new Client("./data");
+  const pool: Pool = client.createPool("events", 64 * 1024 * 1024);
+  const again: Pool = client.openPool("events");
+  const big: Pool = client.createPool("big", 1n << 26n);
+  const env: Buffer = pool.appendJson(Buffer.from("{}"), ["a"], Durability.Flush);
+  pool.appendJson(new Uint8Array([49]), [], Durability.Fast);
+  pool.appendJson(Buffer.from("1"));
+  const seq: bigint = pool.appendLite3(Buffer.alloc(4), Durability.Fast);
+  const data: Buffer = pool.getJson(1n);
+  pool.getJson(1);
+  const f: Lite3Frame = pool.getLite3(seq);
+  const fields: [bigint, bigint, number, Buffer] = [f.seq, f.timestampNs, f.flags, f.payload];
+
+  const s: Stream = pool.openStream();
+  const s2: Stream = pool.openStream(1n, 10, 500, { tags: ["a"], signal: AbortSignal.timeout(1000) });
+  pool.openStream(null, null, null);
+  const b: Buffer | null = s.nextJson();
+  const a: Buffer | null = await s2.next();
+  await s2.next({ signal: new AbortController().signal });
+  for await (const m of s2) {
+    const x: Buffer = m;
+    break;
+  }
+  for (const m of s) {
+    const x: Buffer = m;
+  }
+  s.close();
+
+  const l: Lite3Stream = pool.openLite3Stream(0, 1, 100);
+  const lf: Lite3Frame | null = l.next();
+  const la: Lite3Frame | null = await l.nextAsync();
+  for await (const fr of l) {
+    const x: bigint = fr.seq;
+  }
+  for (const fr of l) {
+    const x: Buffer = fr.payload;
+  }
+  l.close();
+
+  try {
+    pool.getJson(999n);
+  } catch (err) {
+    if (err instanceof PlasmiteNativeError) {
+      const k: ErrorKind = err.kind;
+      const isNotFound: boolean = err.kind === ErrorKind.NotFound;
+      const q: number | undefined = err.seq;
+      const p: string | undefined = err.path;
+      const o: number | undefined = err.offset;
+      const h: string | undefined = err.hint;
+      const m: string = err.message;
+    }
+  }
+  const made = new PlasmiteNativeError("x", { kind: ErrorKind.Usage, seq: 1 });
+  const d: Durability = Durability.Fast;
+  const n: SeqLike = 1n;
+  pool.close();
+  again.close();
+  big.close();
+  client.close();
+  void [env, data, fields, b, a, lf, la, made, d, n];
+}
+
+async function remote(): Promise<void> {
+  const client = new RemoteClient("http://127.0.0.1:9700");
+  const authed: RemoteClient = new RemoteClient("http://127.0.0.1:9700", { token: "secret" }).withToken("other");
+  const url: string = client.url;
+  const info: RemotePoolInfo = await client.createPool("events", 1 << 20);
+  const oldest: number | null = info.bounds.oldest;
+  const pool: RemotePool = await client.openPool("events");
+  const same: RemotePoolInfo = await client.poolInfo("events");
+  const all: RemotePoolInfo[] = await client.listPools();
+  const message: RemoteMessage<{ kind: string }> = await pool.append({ kind: "deploy", sha: "abc123" }, ["ops"]);
+  await pool.append([1, 2], null, Durability.Flush);
+  const seq: number = message.seq;
+  const got: RemoteMessage = await pool.get(1);
+  await pool.get(1n);
+  const tail: RemoteTail = await pool.tail({ sinceSeq: 0, maxMessages: 100, timeoutMs: 5000, tags: ["signup"], signal: AbortSignal.timeout(10) });
+  const next: RemoteMessage | null = await tail.next();
+  for await (const m of tail) {
+    const tags: string[] = m.meta.tags;
+  }
+  tail.cancel();
+  await pool.tail();
+  await client.deletePool("events");
+  try {
+    await client.openPool("nope");
+  } catch (err) {
+    if (err instanceof RemoteError) {
+      const s: number = err.status;
+      const k: string = err.kind;
+      const h: string | undefined = err.hint;
+    }
+  }
+  void [authed, url, oldest, same, all, seq, got, next];
+}
+
+void local;
+void remote;
