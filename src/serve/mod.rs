@@ -53,7 +53,7 @@ Examples:
   pls serve                                   # ~/.plasmite/pools on 127.0.0.1:9700
   pls serve ./data --port 8080
   pls serve ./data --bind 0.0.0.0 --token-file /etc/plasmite/token --access read-only
-  curl -s localhost:9700/v0/pools/events/tail?last=10";
+  curl -sN 'http://localhost:9700/v0/pools/events/tail?last=10'";
 
 const ROUTES: &str = "\
 Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
@@ -63,14 +63,14 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
   curl -s $B/v0/pools
   curl -s $B/v0/pools/events/info
   curl -s -X POST $B/v0/pools/events/append -d '{\"data\":{\"n\":1},\"tags\":[\"ops\"]}'
-  curl -s -X POST '$B/v0/pools/events/append_lite3?durability=fast' \\
+  curl -s -X POST \"$B/v0/pools/events/append_lite3?durability=fast\" \\
        -H 'Content-Type: application/x-plasmite-lite3' --data-binary @msg.lite3
   curl -s $B/v0/pools/events/messages/1
   curl -s $B/v0/pools/events/messages/1/lite3 -o msg.lite3
-  curl -sN '$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000'
-  curl -sN '$B/v0/pools/events/tail_lite3?since_seq=1&max=100' -o frames.bin
+  curl -sN \"$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000\"
+  curl -sN \"$B/v0/pools/events/tail_lite3?since_seq=1&max=100\" -o frames.bin
   curl -s -X DELETE $B/v0/pools/events
-  (B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error)";
+  (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error)";
 
 /// Serve the pools of a directory over HTTP (protocol v0).
 #[derive(Debug, Args)]
