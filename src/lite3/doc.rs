@@ -4,7 +4,7 @@
 use super::error::Result;
 use super::json_out::{write_base64, write_f64, write_i64, write_str, JsonSink};
 use super::node::*;
-use super::walk::Walker;
+use super::walk::walk_unchecked;
 
 /// A validated Lite3 document borrowed from a byte buffer.
 ///
@@ -299,10 +299,7 @@ pub fn write_value_json(v: &Value, out: &mut Vec<u8>) {
         Value::Str(s) => write_str(out, s.as_bytes()),
         Value::Bytes(b) => write_base64(out, b),
         Value::Object(ObjRef { buf, ofs }) | Value::Array(ArrRef { buf, ofs }) => {
-            let start = out.len();
-            let r = Walker::<false>::new(buf).container(ofs, 1, &mut JsonSink { out });
-            if r.is_err() {
-                out.truncate(start);
+            if JsonSink::with(out, |sink| walk_unchecked(buf, ofs, sink)).is_err() {
                 out.extend_from_slice(b"null");
             }
         }

@@ -5,12 +5,33 @@ use super::node::T_OBJ;
 use super::walk::Sink;
 use std::fmt::Write as _;
 
-/// Writes compact JSON into `out`.
-pub(crate) struct JsonSink<'o> {
-    pub(crate) out: &'o mut Vec<u8>,
+/// Writes compact JSON into `out` (owned, so that the hot writes reach the
+/// vector's fields without a second indirection).
+pub(crate) struct JsonSink {
+    pub(crate) out: Vec<u8>,
 }
 
-impl Sink for JsonSink<'_> {
+impl JsonSink {
+    /// Runs `f` with a sink that appends to `out` (left as it was on error).
+    #[inline]
+    pub(crate) fn with<E>(
+        out: &mut Vec<u8>,
+        f: impl FnOnce(&mut JsonSink) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let start = out.len();
+        let mut sink = JsonSink {
+            out: std::mem::take(out),
+        };
+        let r = f(&mut sink);
+        *out = sink.out;
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
+    }
+}
+
+impl Sink for JsonSink {
     #[inline]
     fn begin(&mut self, ty: u8) {
         self.out.push(if ty == T_OBJ { b'{' } else { b'[' });
@@ -28,12 +49,9 @@ impl Sink for JsonSink<'_> {
     #[inline]
     fn key(&mut self, k: &[u8], ext: &[u8], plain: bool) {
         if plain {
-            self.out.reserve(k.len() + 4);
-            self.out.push(b'"');
-            self.out.extend_from_slice(k);
-            self.out.extend_from_slice(b"\":");
+            put_plain_key(&mut self.out, k, ext);
         } else {
-            write_str_ascii(self.out, k, ext);
+            write_str_ascii(&mut self.out, k, ext);
             self.out.push(b':');
         }
     }
@@ -48,59 +66,31 @@ impl Sink for JsonSink<'_> {
     }
     #[inline]
     fn int(&mut self, v: i64) {
-        write_i64(self.out, v);
+        write_i64(&mut self.out, v);
     }
     #[inline]
     fn float(&mut self, v: f64) {
-        write_f64(self.out, v);
+        write_f64(&mut self.out, v);
     }
     #[inline]
     fn string(&mut self, s: &[u8], ext: &[u8]) {
-        write_str_ascii(self.out, s, ext);
+        write_str_ascii(&mut self.out, s, ext);
     }
     #[inline]
     fn string_checked(&mut self, s: &[u8], ext: &[u8]) -> bool {
         // Write while scanning; on invalid UTF-8 the caller discards the output.
-        write_str_ascii(self.out, s, ext) || std::str::from_utf8(s).is_ok()
+        write_str_ascii(&mut self.out, s, ext) || std::str::from_utf8(s).is_ok()
     }
     #[inline]
     fn bytes(&mut self, b: &[u8]) {
-        write_base64(self.out, b);
+        write_base64(&mut self.out, b);
     }
 }
 
-static DIGITS2: &[u8; 200] = b"0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
 /// Appends the decimal text of `v`.
+#[inline]
 pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
-    let mut n = v.unsigned_abs();
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    while n >= 100 {
-        let d = (n % 100) as usize * 2;
-        n /= 100;
-        i -= 2;
-        buf[i] = DIGITS2[d];
-        buf[i + 1] = DIGITS2[d + 1];
-    }
-    if n >= 10 {
-        let d = n as usize * 2;
-        i -= 2;
-        buf[i] = DIGITS2[d];
-        buf[i + 1] = DIGITS2[d + 1];
-    } else {
-        i -= 1;
-        buf[i] = b'0' + n as u8;
-    }
-    if v < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    out.extend_from_slice(&buf[i..]);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// Fixed-capacity `fmt::Write` target on the stack.
@@ -142,7 +132,55 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, v: f64) {
             return;
         }
     }
-    write_f64_slow(out, a);
+    if tie_possible(a) {
+        write_f64_slow(out, a);
+        return;
+    }
+    let mut rb = ryu::Buffer::new();
+    let text = rb.format_finite(a).as_bytes();
+    if text.contains(&b'e') {
+        relayout(out, text);
+    } else {
+        // Ryu writes no exponent for -5 < n <= 16, and there its layout is
+        // §10.2's: digits with `.0` when integral, or `0.000ddd`.
+        out.extend_from_slice(text);
+    }
+}
+
+/// Conservative test for finite `a > 0` whose exact binary value might lie
+/// exactly halfway between the two nearest shortest decimals. There Ryu rounds
+/// the last digit to even and core's formatter rounds up; everywhere else both
+/// give the unique nearest shortest decimal, so Ryu is used only outside this
+/// set (keeping the output identical to the general path).
+///
+/// A tie needs the exact value to have at most 18 significant digits (one more
+/// than the shortest form). With `a = m × 2^q`, `m` odd: for `q < 0` the exact
+/// value is `m × 5^-q / 10^-q`, whose digit count is at least
+/// `(bits(m) - 1) log10 2 + (-q) log10 5`; for `q >= 0` it is an integer,
+/// exact (so no tie) below 2^53, and with more than 18 digits from 10^19 on
+/// unless `m` is a multiple of 5 (trailing decimal zeros).
+#[inline]
+fn tie_possible(a: f64) -> bool {
+    let bits = a.to_bits();
+    let be = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (m, q) = if be == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), be - 1075)
+    };
+    if m == 0 {
+        return true;
+    }
+    let tz = m.trailing_zeros();
+    let m = m >> tz;
+    let q = q + tz as i32;
+    if q >= 0 {
+        return a >= 9_007_199_254_740_992.0 && (a < 1e19 || m % 5 == 0);
+    }
+    let mbits = i64::from(64 - m.leading_zeros());
+    // Lower bound of log10(m × 5^-q), scaled by 10^5 (rounded down).
+    (mbits - 1) * 30_102 + i64::from(-q) * 69_897 <= 1_900_000
 }
 
 /// Exact powers of ten 10^0..=10^22 (all representable as f64).
@@ -207,28 +245,39 @@ fn write_fixed(out: &mut Vec<u8>, m: u64, k: usize) {
 }
 
 /// General path: shortest digits from core's formatter, then the §10.2 layout.
+#[cold]
 fn write_f64_slow(out: &mut Vec<u8>, a: f64) {
-    let v = a;
     let mut sb = StackBuf { buf: [0; 48], len: 0 };
-    if write!(sb, "{:e}", v).is_err() {
+    if write!(sb, "{:e}", a).is_err() {
         out.extend_from_slice(b"0.0");
         return;
     }
-    let text = sb.buf.get(..sb.len).unwrap_or_default();
-    // text = d[.ddd]e[-]x
+    relayout(out, sb.buf.get(..sb.len).unwrap_or_default());
+}
+
+/// Writes `d[.ddd][e[-]x]` (shortest digits of a positive double, as core's
+/// `{:e}` or Ryu print them) in the layout of §10.2.
+fn relayout(out: &mut Vec<u8>, text: &[u8]) {
     let epos = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
     let (mant, exp_t) = text.split_at(epos);
     let mut digits = [0u8; 24];
     let mut k = 0usize;
+    let mut point = None;
     for &b in mant {
         if b.is_ascii_digit() {
             if let Some(d) = digits.get_mut(k) {
                 *d = b;
                 k += 1;
             }
+        } else if b == b'.' {
+            point = Some(k);
         }
     }
-    let digits = digits.get(..k).unwrap_or_default();
+    // Drop leading zeros (a mantissa like `0.00012`) and trailing ones (`100.0`).
+    let int_digits = point.unwrap_or(k) as i32;
+    let lead = digits[..k].iter().take_while(|&&d| d == b'0').count();
+    let trail = digits[lead..k].iter().rev().take_while(|&&d| d == b'0').count();
+    let digits = digits.get(lead..k - trail).unwrap_or_default();
     let mut e: i32 = 0;
     let mut neg = false;
     for &b in exp_t.iter().skip(1) {
@@ -241,8 +290,8 @@ fn write_f64_slow(out: &mut Vec<u8>, a: f64) {
     if neg {
         e = -e;
     }
-    let n = e + 1; // value = 0.d1..dk × 10^n
-    let k = k as i32;
+    let n = e + int_digits - lead as i32; // value = 0.d1..dk × 10^n
+    let k = digits.len() as i32;
     if -6 < n && n <= 21 {
         if k <= n {
             out.extend_from_slice(digits);
@@ -362,29 +411,51 @@ fn put_escaped_byte(out: &mut Vec<u8>, b: u8) {
 
 /// Appends the contents of `s` with escapes (no quotes); returns the OR of
 /// all its bytes' high bits (non-zero when `s` is not ASCII).
+///
+/// Copies whole 8-byte words (no per-copy `memcpy` call); the last word may
+/// carry up to 7 bytes past the string, cut off again at the end.
 #[inline]
 fn put_str_body(out: &mut Vec<u8>, s: &[u8], ext: &[u8]) -> u64 {
+    let n = s.len();
     let mut high = 0u64;
-    let mut run = 0;
     let mut i = 0;
-    while i < s.len() {
-        let x = load_word(ext, i, s.len());
+    while i < n {
+        let x = load_word(ext, i, n);
         high |= x;
-        if word_needs_escape(x) {
-            let end = (i + 8).min(s.len());
-            for j in i..end {
-                let b = s.get(j).copied().unwrap_or(b'A');
-                if ESC[b as usize] != 0 {
-                    out.extend_from_slice(s.get(run..j).unwrap_or_default());
-                    put_escaped_byte(out, b);
-                    run = j + 1;
-                }
+        if !word_needs_escape(x) {
+            out.extend_from_slice(&x.to_le_bytes());
+            i += 8;
+            continue;
+        }
+        let end = (i + 8).min(n);
+        for &b in s.get(i..end).unwrap_or_default() {
+            if ESC[b as usize] == 0 {
+                out.push(b);
+            } else {
+                put_escaped_byte(out, b);
             }
         }
+        i = end;
+    }
+    // Only a whole-word copy can pass the end: drop the fill bytes.
+    out.truncate(out.len() - (i - n));
+    high & HI
+}
+
+/// Appends `k` (which needs no escaping) between quotes, then `:`, copying
+/// whole words read from `ext` (`k` followed by more bytes, or `k` itself).
+#[inline]
+fn put_plain_key(out: &mut Vec<u8>, k: &[u8], ext: &[u8]) {
+    let n = k.len();
+    out.reserve(n + 16);
+    out.push(b'"');
+    let mut i = 0;
+    while i < n {
+        out.extend_from_slice(&load_word(ext, i, n).to_le_bytes());
         i += 8;
     }
-    out.extend_from_slice(s.get(run..).unwrap_or_default());
-    high & HI
+    out.truncate(out.len() - (i - n));
+    out.extend_from_slice(b"\":");
 }
 
 /// Appends `s` as a JSON string with the C library's escapes.
@@ -397,7 +468,7 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &[u8]) {
 /// followed by any further bytes (read in whole words, never written out).
 #[inline]
 fn write_str_ascii(out: &mut Vec<u8>, s: &[u8], ext: &[u8]) -> bool {
-    out.reserve(s.len() + 10);
+    out.reserve(s.len() + 16);
     out.push(b'"');
     let high = put_str_body(out, s, ext);
     out.push(b'"');
@@ -477,6 +548,94 @@ mod tests {
             0.1, 0.5, 47.25, 1.5, 100.0, 1e-5, 0.000025, 123456.789, 4.4e15, 0.3,
         ] {
             assert_eq!(fast(v).unwrap(), slow(v), "{v}");
+        }
+    }
+
+    fn full(v: f64) -> Vec<u8> {
+        let mut o = Vec::new();
+        write_f64(&mut o, v);
+        o
+    }
+
+    /// The Ryu path gives exactly what core's formatter (the general path) does.
+    #[test]
+    fn float_output_matches_general_path() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut ties = 0;
+        for i in 0..1_000_000u64 {
+            let r = next();
+            let v = match i % 6 {
+                // random bit patterns (any exponent)
+                0 => f64::from_bits(r),
+                // short decimals
+                1 => (r % 100_000_000) as f64 / POW10[(r >> 40) as usize % 9],
+                // integers, including beyond 2^53
+                2 => (r >> (r & 31)) as f64,
+                // decimals near ulp limits (many exact halfway cases)
+                3 => (r >> 11) as f64 / POW10[(r & 15) as usize],
+                // dyadic fractions (exact short binary values)
+                4 => (r >> (11 + (r & 15))) as f64 / f64::from(1u32 << ((r >> 8) & 15)),
+                // around the layout switches and far out
+                _ => (r >> 11) as f64 * 10f64.powi(((r >> 3) % 60) as i32 - 45),
+            };
+            if !v.is_finite() {
+                continue;
+            }
+            let a = v.abs();
+            if a != 0.0 && tie_possible(a) {
+                ties += 1;
+            }
+            let mut want = Vec::new();
+            if v.is_sign_negative() {
+                want.push(b'-');
+            }
+            if a == 0.0 {
+                want.extend_from_slice(b"0.0");
+            } else {
+                write_f64_slow(&mut want, a);
+            }
+            assert_eq!(full(v), want, "{v:e}");
+        }
+        assert!(ties > 1000);
+        // Powers of two (asymmetric rounding intervals) and their neighbours.
+        for e in 0..2047u64 {
+            for m in [0, 1, 2, (1 << 52) - 1] {
+                let v = f64::from_bits(e << 52 | m);
+                let mut want = Vec::new();
+                if v == 0.0 {
+                    want.extend_from_slice(b"0.0");
+                } else {
+                    write_f64_slow(&mut want, v);
+                }
+                assert_eq!(full(v), want, "{v:e}");
+            }
+        }
+        for (v, t) in [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1e20, "100000000000000000000.0"),
+            (1e21, "1e21"),
+            (1e16, "10000000000000000.0"),
+            (1.5e17, "150000000000000000.0"),
+            (1e-6, "0.000001"),
+            (1e-7, "1e-7"),
+            (1.234e-7, "1.234e-7"),
+            (2.5e-5, "0.000025"),
+            (1.2345678901234568e29, "1.2345678901234568e29"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e308"),
+            (1.0330000000000001, "1.0330000000000001"),
+            (-std::f64::consts::PI, "-3.141592653589793"),
+            // exactly 70956655107661.125: a tie, where core rounds up
+            (7.095665510766113e13, "70956655107661.13"),
+        ] {
+            assert_eq!(full(v), t.as_bytes(), "{v:e}");
         }
     }
 }

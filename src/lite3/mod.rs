@@ -43,7 +43,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use message::{encode_message, encode_message_into, message_data_json, validate_message, MessageParts};
 
 use json_out::JsonSink;
-use walk::{check_root, NoSink, Walker};
+use walk::{check_root, walk_checked, NoSink};
 
 /// Converts JSON text to a Lite3 document.
 ///
@@ -83,7 +83,7 @@ pub fn encode_json_into(json: &[u8], out: &mut Vec<u8>) -> Result<()> {
 /// A buffer that validates can always be converted to JSON.
 pub fn validate(buf: &[u8]) -> Result<()> {
     check_root(buf)?;
-    Ok(Walker::<true>::new(buf).container(0, 1, &mut NoSink)?)
+    Ok(walk_checked(buf, &mut NoSink)?)
 }
 
 /// Converts a Lite3 document to compact JSON text, exactly as the C library
@@ -104,10 +104,5 @@ pub fn decode_to_json(buf: &[u8]) -> Result<Vec<u8>> {
 /// Like [`decode_to_json`], appending to `out` (left unchanged on error).
 pub fn decode_to_json_into(buf: &[u8], out: &mut Vec<u8>) -> Result<()> {
     check_root(buf)?;
-    let start = out.len();
-    let r = Walker::<true>::new(buf).container(0, 1, &mut JsonSink { out });
-    if r.is_err() {
-        out.truncate(start);
-    }
-    Ok(r?)
+    Ok(JsonSink::with(out, |sink| walk_checked(buf, sink))?)
 }

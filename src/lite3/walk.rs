@@ -76,23 +76,48 @@ pub(crate) fn check_root(buf: &[u8]) -> Result<()> {
 /// subtrees and cycles, and bounds the work by the buffer length). With
 /// `CHECK = false` (only for buffers already validated) the walk just reads,
 /// still bounds-checked and depth-limited so it cannot panic or loop.
-pub(crate) struct Walker<'b, const CHECK: bool> {
+pub(crate) struct Walker<'b, 'c, const CHECK: bool> {
     buf: &'b [u8],
-    claimed: Vec<u64>,
+    /// One bit per buffer byte claimed so far (empty when `CHECK` is false).
+    claimed: &'c mut [u64],
 }
 
-impl<'b, const CHECK: bool> Walker<'b, CHECK> {
-    pub(crate) fn new(buf: &'b [u8]) -> Self {
-        let claimed = if CHECK {
-            vec![0u64; buf.len() / 64 + 1]
-        } else {
-            Vec::new()
-        };
-        Walker { buf, claimed }
-    }
+/// Bitmap words kept on the stack: buffers below 64 × 64 bytes need no heap
+/// allocation for the claim bitmap.
+const STACK_WORDS: usize = 64;
 
+/// Runs the checking walk over the document at offset 0 of `buf`.
+pub(crate) fn walk_checked<S: Sink>(buf: &[u8], sink: &mut S) -> Result<()> {
+    let n = buf.len() / 64 + 1;
+    if n <= STACK_WORDS {
+        let mut stack = [0u64; STACK_WORDS];
+        return Walker::<true> {
+            buf,
+            claimed: &mut stack[..n],
+        }
+        .container(0, 1, sink);
+    }
+    let mut heap = vec![0u64; n];
+    Walker::<true> {
+        buf,
+        claimed: &mut heap,
+    }
+    .container(0, 1, sink)
+}
+
+/// Runs the non-checking walk (for already validated buffers) over the
+/// container at `ofs`.
+pub(crate) fn walk_unchecked<S: Sink>(buf: &[u8], ofs: usize, sink: &mut S) -> Result<()> {
+    Walker::<false> {
+        buf,
+        claimed: &mut [],
+    }
+    .container(ofs, 1, sink)
+}
+
+impl<'b, const CHECK: bool> Walker<'b, '_, CHECK> {
     /// Marks `start..start+len` as used; fails if any byte already was.
-    #[inline]
+    #[inline(always)]
     fn claim(&mut self, start: usize, len: usize) -> Result<()> {
         if !CHECK || len == 0 {
             return Ok(());
@@ -167,10 +192,8 @@ impl<'b, const CHECK: bool> Walker<'b, CHECK> {
             self.claim(p, NODE)?;
             let kc = n.kc();
             if n.child(0) == 0 {
-                for i in 1..8 {
-                    if n.child(i) != 0 {
-                        return Err(Error::invalid(p, "leaf with a non-zero child offset"));
-                    }
+                if n.0[OFS_CHILD..] != [0u8; NODE - OFS_CHILD] {
+                    return Err(Error::invalid(p, "leaf with a non-zero child offset"));
                 }
                 if kc == 0 && !is_root {
                     return Err(Error::invalid(p, "empty non-root node"));
@@ -395,7 +418,7 @@ impl<'b, const CHECK: bool> Walker<'b, CHECK> {
     }
 }
 
-impl<const CHECK: bool> Walker<'_, CHECK> {
+impl<const CHECK: bool> Walker<'_, '_, CHECK> {
     /// A key stored at probe `i > 0` (hash `base + d`, `d = i*i`) was placed
     /// there because every earlier probe slot held a different key: check that,
     /// so no key appears twice and lookup finds every member iteration sees.
