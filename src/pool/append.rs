@@ -269,7 +269,7 @@ impl Pool {
             count += 1;
         }
         let guard = lock::lock(inner.map()).map_err(|e| e.with_path(inner.path()))?;
-        let (mut st, mut gen) = inner.load_state_locked()?;
+        let (mut st, mut gen) = inner.load_state()?;
         let timestamp_ns = now_ns();
         let first_seq = st.next_seq;
         if count > 0 {

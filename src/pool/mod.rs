@@ -428,11 +428,6 @@ impl Inner {
         }
     }
 
-    /// The state as the lock holder sees it (no concurrent publisher).
-    pub(crate) fn load_state_locked(&self) -> Result<(State, u64)> {
-        self.load_state()
-    }
-
     /// Publishes `st` as the next generation. Caller holds the writer lock.
     pub(crate) fn publish(&self, gen: &mut u64, st: &State) {
         let next = *gen + 1;
