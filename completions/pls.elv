@@ -136,6 +136,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --client-timeout 'Disconnect a client that takes longer than this to send a request, or idles this long between requests'
             cand --tls-cert 'TLS certificate chain (PEM); serves HTTPS with --tls-key'
             cand --tls-key 'TLS private key (PEM)'
+            cand --cors-origin 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand -q 'Do not log one line per request on stderr'

@@ -133,6 +133,7 @@ complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'L
 complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request, or idles this long between requests' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'

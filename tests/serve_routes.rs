@@ -435,3 +435,77 @@ fn one_log_line_per_request_unless_quiet() {
     std::thread::sleep(std::time::Duration::from_millis(100));
     assert!(q.log.lock().unwrap().is_empty(), "{:?}", q.log.lock().unwrap());
 }
+
+#[test]
+fn cors_is_off_by_default_and_answers_allowed_origins_only() {
+    let s = Server::start(&[]);
+    s.create("ev", 1 << 20);
+    let origin = [("origin", "https://app.example")];
+    let r = s.request("GET", "/v0/pools/ev/info", &origin, b"");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    assert_ne!(
+        s.request("OPTIONS", "/v0/pools/ev/append", &origin, b"").status,
+        204
+    );
+
+    let s = Server::start(&["--cors-origin", "https://app.example", "--token", "sekret"]);
+    plasmite::Client::new(&s.dir).create_pool("ev", 1 << 20).unwrap();
+    // The preflight needs no token and lists what the real request may use.
+    let r = s.request(
+        "OPTIONS",
+        "/v0/pools/ev/append",
+        &[
+            ("origin", "https://app.example"),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", "authorization, content-type"),
+        ],
+        b"",
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    assert!(r
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+    assert!(r.header("access-control-allow-methods").unwrap().contains("POST"));
+    // The real request still needs the token, and its answer is readable.
+    let r = s.request(
+        "POST",
+        "/v0/pools/ev/append",
+        &[("origin", "https://app.example")],
+        br#"{"data":1}"#,
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let r = s.request(
+        "POST",
+        "/v0/pools/ev/append",
+        &[
+            ("origin", "https://app.example"),
+            ("authorization", "Bearer sekret"),
+        ],
+        br#"{"data":1}"#,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    // Another origin gets no CORS headers and no preflight.
+    let evil = [("origin", "https://evil.example")];
+    let r = s.request(
+        "GET",
+        "/v0/pools",
+        &[evil[0], ("authorization", "Bearer sekret")],
+        b"",
+    );
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    assert_ne!(s.request("OPTIONS", "/v0/pools", &evil, b"").status, 204);
+}

@@ -88,6 +88,8 @@ pub struct Head {
     pub authorization: Option<Vec<u8>>,
     /// `Content-Type` header value.
     pub content_type: Option<String>,
+    /// `Origin` header value (browsers; for CORS).
+    pub origin: Option<String>,
     /// Body framing.
     pub body: BodyFraming,
     /// `Expect: 100-continue` was sent.
@@ -147,6 +149,8 @@ pub struct Conn {
     chunked: bool,
     /// Whether the connection must close after the current response.
     pub close: bool,
+    /// The origin allowed to read the current response (CORS), if any.
+    pub cors_origin: Option<String>,
 }
 
 impl Conn {
@@ -166,6 +170,7 @@ impl Conn {
             out: Vec::with_capacity(4096),
             chunked: false,
             close: false,
+            cors_origin: None,
         })
     }
 
@@ -393,6 +398,13 @@ impl Conn {
             "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\nplasmite-version: 0\r\n",
             reason(status)
         );
+        if let Some(origin) = &self.cors_origin {
+            let _ = write!(
+                out,
+                "access-control-allow-origin: {origin}\r\nvary: origin\r\n\
+                 access-control-expose-headers: plasmite-version, plasmite-seq\r\n"
+            );
+        }
         for (k, v) in extra {
             let _ = write!(out, "{k}: {v}\r\n");
         }
@@ -533,6 +545,7 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
         keep_alive: !http10,
         authorization: None,
         content_type: None,
+        origin: None,
         body: BodyFraming::None,
         expect_continue: false,
     };
@@ -567,6 +580,8 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
             }
         } else if name.eq_ignore_ascii_case("authorization") {
             head.authorization = Some(h.value.to_vec());
+        } else if name.eq_ignore_ascii_case("origin") {
+            head.origin = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("content-type") {
             head.content_type = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("expect") {

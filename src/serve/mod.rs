@@ -47,7 +47,8 @@ Security defaults:
   connections or tails over their caps get 423 at once; a client that takes longer
   than --client-timeout to send a request, or idles that long between requests, is
   disconnected. Prefer --token-file over --token: arguments are visible to other
-  local users in the process list.
+  local users in the process list. Browser pages on other origins can read nothing
+  unless --cors-origin names their origin.
 
 Examples:
   pls serve                                   # ~/.plasmite/pools on 127.0.0.1:9700
@@ -116,6 +117,10 @@ pub struct ServeArgs {
     /// TLS private key (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Let browser pages from this origin call the server (CORS; repeatable;
+    /// `*` for any origin). Off by default
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
     /// Do not log one line per request on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -143,6 +148,8 @@ pub struct Config {
     pub client_timeout: Duration,
     /// TLS certificate chain and key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Origins allowed to call from a browser (`*`: any).
+    pub cors_origins: Vec<String>,
     /// No request log.
     pub quiet: bool,
 }
@@ -156,11 +163,22 @@ pub struct Shared {
     tails: AtomicUsize,
     max_tail_timeout: Option<Duration>,
     shutdown: AtomicBool,
+    cors_origins: Vec<String>,
 }
 
 impl Shared {
     fn shutting_down(&self) -> bool {
         self.shutdown.load(Ordering::Relaxed)
+    }
+
+    /// The `Access-Control-Allow-Origin` value for a request from `origin`.
+    fn allowed_origin(&self, origin: Option<&str>) -> Option<String> {
+        let origin = origin?;
+        if self.cors_origins.iter().any(|o| o == "*") {
+            Some("*".into())
+        } else {
+            self.cors_origins.iter().find(|o| o.as_str() == origin).cloned()
+        }
     }
 }
 
@@ -236,6 +254,7 @@ impl Server {
                 tails: AtomicUsize::new(0),
                 max_tail_timeout: config.max_tail_timeout,
                 shutdown: AtomicBool::new(false),
+                cors_origins: config.cors_origins,
             }),
             tls,
             max_connections: config.max_connections.max(1),
@@ -480,6 +499,7 @@ pub fn run_cli(dir: PathBuf, args: ServeArgs) -> std::result::Result<Outcome, Er
         max_tail_timeout: args.max_tail_timeout,
         client_timeout: args.client_timeout,
         tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+        cors_origins: args.cors_origins.clone(),
         quiet: args.quiet,
     })?;
     let bound = server.local_addr()?;

@@ -57,12 +57,15 @@ pub enum Reply {
     Lite3 { seq: u64, bytes: Vec<u8> },
     /// A stream: started and written by [`tail::run`].
     Tail(tail::Plan),
+    /// The answer to a browser's CORS preflight.
+    Preflight,
 }
 
 type Routed = std::result::Result<Reply, HttpError>;
 
 /// Serves one request whose head was read; returns the status sent.
 pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u16> {
+    conn.cors_origin = shared.allowed_origin(head.origin.as_deref());
     let reply = route(shared, conn, head);
     // Anything the route did not read of the body is dropped (or the
     // connection closes) so the next request starts where it should.
@@ -78,6 +81,15 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             Ok(200)
         }
         Ok(Reply::Tail(plan)) => tail::run(shared, conn, head, plan),
+        Ok(Reply::Preflight) => {
+            let headers = [
+                ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
+                ("access-control-allow-headers", "authorization, content-type"),
+                ("access-control-max-age", "600"),
+            ];
+            conn.respond(204, "text/plain", &headers, b"")?;
+            Ok(204)
+        }
         Err(e) => {
             send_error(conn, &e)?;
             Ok(e.status)
@@ -156,6 +168,11 @@ pub fn query_pairs(query: &str) -> Result<Vec<(String, String)>> {
 fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
     let m = head.method.as_str();
     let path = head.path.as_str();
+    // A preflight carries no credentials; it is answered for allowed
+    // origins only, and the real request is then checked as usual.
+    if m == "OPTIONS" && conn.cors_origin.is_some() {
+        return Ok(Reply::Preflight);
+    }
     match path {
         "/" | "/healthz" => {
             return match m {
