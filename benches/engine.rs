@@ -270,7 +270,7 @@ fn read_byte_within(out: &mut ChildStdout, timeout: Duration) -> Option<u8> {
 /// the same file (no checks, no state reads, no checksum), one read after
 /// the other.
 fn random_access_floor(pool: &Pool, n: u64) -> f64 {
-    use plasmite::pool::layout::{FRAME_HEADER_LEN, HEADER_SIZE};
+    use plasmite::Geometry;
     let g = pool.geometry();
     let info = pool.info().expect("info");
     let (lo, hi) = (info.oldest.expect("oldest"), info.newest.expect("newest"));
@@ -288,12 +288,12 @@ fn random_access_floor(pool: &Pool, n: u64) -> f64 {
             // Each read depends on the previous one, as consecutive gets do
             // (a get's work is too long for the CPU to overlap two).
             let seq = lo + (x ^ (sum & 1)) % (hi - lo + 1);
-            let slot = (HEADER_SIZE + (seq % g.index_capacity) * 8) as usize;
+            let slot = g.index_slot_offset(seq) as usize;
             let mut w = [0u8; 8];
             w.copy_from_slice(&map[slot..slot + 8]);
             let pos = u64::from_le_bytes(w);
             let off = (g.ring_offset + pos % g.ring_size) as usize;
-            let len = (MSG_LEN + FRAME_HEADER_LEN + 16).min(map.len() - off);
+            let len = (MSG_LEN + Geometry::FRAME_HEADER_LEN + 16).min(map.len() - off);
             buf[..len].copy_from_slice(&map[off..off + len]);
             sum += u64::from(buf[len / 2]);
             black_box(&buf);

@@ -152,7 +152,7 @@ fn main() {
     let big = big_doc();
     bench_doc("~64 KB document", &big, budget);
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/lite3/vectors.jsonl");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/lite3/vectors.jsonl");
     let text = std::fs::read_to_string(path).expect("vectors.jsonl");
     let mut cases: Vec<(String, Vec<u8>)> = text
         .lines()

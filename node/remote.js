@@ -1,5 +1,5 @@
 "use strict";
-// The HTTP client of `pls serve` (docs/PROTOCOL.md, v0), on Node's own fetch.
+// The HTTP client of `pls serve` (docs/protocol.md, v0), on Node's own fetch.
 // Messages are the protocol's envelopes, parsed: {seq, time, meta: {tags}, data}.
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;

@@ -4,14 +4,14 @@
 #   scripts/fuzz-lite3.sh [SECONDS]      # default 300; FUZZ_TIMEOUT=per-input limit (60 s)
 #
 # Seeds fuzz/corpus/validate_decode from the golden files in
-# shared/lite3/ (each vector's Lite3 bytes and JSON text, each invalid buffer),
+# tests/data/lite3/ (each vector's Lite3 bytes and JSON text, each invalid buffer),
 # then runs libFuzzer for the given time. Works on stable Rust: RUSTC_BOOTSTRAP=1
 # lets cargo-fuzz pass its nightly-only flags. Needs `cargo install cargo-fuzz`.
 set -euo pipefail
 
 secs="${1:-300}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-shared="$root/../shared/lite3"
+golden="$root/tests/data/lite3"
 corpus="$root/fuzz/corpus/validate_decode"
 mkdir -p "$corpus"
 
@@ -31,7 +31,7 @@ CORPUS="$corpus" perl -MJSON::PP -ne '
         print $fh $bytes;
         close($fh);
     }
-' "$shared/vectors.jsonl" "$shared/invalid.jsonl"
+' "$golden/vectors.jsonl" "$golden/invalid.jsonl"
 echo "corpus: $(ls "$corpus" | wc -l) files in $corpus"
 
 cd "$root"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed man pages and shell completions from the clap
-# definitions. tests/cli_docs.rs fails when they are stale.
+# definitions. tests/cli.rs (generated_docs_are_current) fails when they are
+# stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --bin pls

@@ -1,8 +1,48 @@
 #!/usr/bin/env bash
-# Every test of the project: Rust (unit, integration, doctests) and, when the
-# Node package is present, the addon's tests. This is what CI runs.
+# Every check of the project: formatting, lints, docs, Rust tests (unit,
+# integration, doctests) and, when the Node package is present, the addon's
+# tests. This is what CI runs.
+#
+# The repository must build and test alone: a user's clone has nothing beside
+# it. So, when it can (as root, with unshare), this script re-runs itself in a
+# private mount namespace where the repository's parent directory is an empty
+# tmpfs holding only the repository: anything that reads `../something` at
+# build or test time fails here. Without that privilege it says so and checks
+# the sources for out-of-tree paths instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd -P)
+parent=$(dirname "$root")
+name=$(basename "$root")
+
+if [ -z "${PLASMITE_ISOLATED:-}" ] && [ "$parent" != / ]; then
+  if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+    export PLASMITE_ISOLATED=1
+    exec unshare -m --propagation private bash -c '
+      set -e
+      keep=$(mktemp -d)
+      mount --bind "$1" "$keep"
+      mount -t tmpfs -o size=1m,mode=755 plasmite-isolation "$2"
+      mkdir "$2/$3"
+      mount --bind "$keep" "$2/$3"
+      umount "$keep" && rmdir "$keep"
+      cd "$2/$3"
+      echo "test.sh: running with the siblings of $3 hidden ($2 is empty but for it)" >&2
+      exec ./scripts/test.sh
+    ' isolate "$root" "$parent" "$name"
+  fi
+  echo "test.sh: not root or no unshare: cannot hide the repository's siblings; checking sources for out-of-tree paths" >&2
+  if grep -rnE '\.\./(\.\./)*[A-Za-z_]' --include='*.rs' --include='*.toml' --include='*.js' --include='*.mjs' \
+      src tests benches node/src node/test node/scripts fuzz/fuzz_targets 2>/dev/null \
+      | grep -E 'include_(str|bytes)!|read_to_string|CARGO_MANIFEST_DIR|path *=' | grep -v 'path = "\.\."'; then
+    echo "test.sh: the lines above read outside the repository" >&2
+    exit 1
+  fi
+fi
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --quiet
 # Benchmarks are compiled (so they cannot rot) but run only by scripts/bench*.
 cargo build --workspace --benches
 cargo test --workspace --lib --bins --tests

@@ -45,6 +45,57 @@ impl ErrorKind {
         }
     }
 
+    /// The kind named `name` (as [`as_str`](ErrorKind::as_str) spells it).
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The exit status of the command for an error of this kind (the table
+    /// of the README and of `pls --help`).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Usage => 2,
+            ErrorKind::NotFound => 3,
+            ErrorKind::AlreadyExists => 4,
+            ErrorKind::Busy => 5,
+            ErrorKind::Permission => 6,
+            ErrorKind::Corrupt => 7,
+            ErrorKind::Io => 8,
+            ErrorKind::Internal => 9,
+            ErrorKind::RetentionGap => 10,
+        }
+    }
+
+    /// The HTTP status the server answers an error of this kind with
+    /// (`docs/protocol.md`, Errors).
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::Usage => 400,
+            ErrorKind::Permission => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::AlreadyExists => 409,
+            ErrorKind::RetentionGap => 410,
+            ErrorKind::Busy => 423,
+            ErrorKind::Corrupt | ErrorKind::Io | ErrorKind::Internal => 500,
+        }
+    }
+
+    /// The kind a client gives an error response that carries no envelope,
+    /// from its HTTP status alone (the inverse of
+    /// [`http_status`](ErrorKind::http_status), plus the statuses the HTTP
+    /// layer itself answers: 401, 405, 408, 413, 431).
+    pub fn from_http_status(status: u16) -> ErrorKind {
+        match status {
+            400 | 405 | 413 | 431 => ErrorKind::Usage,
+            401 | 403 => ErrorKind::Permission,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::AlreadyExists,
+            410 => ErrorKind::RetentionGap,
+            423 | 408 | 429 | 503 => ErrorKind::Busy,
+            _ => ErrorKind::Internal,
+        }
+    }
+
     /// Every kind, in a stable order.
     pub const ALL: [ErrorKind; 9] = [
         ErrorKind::Usage,

@@ -9,6 +9,9 @@
 
 use std::fmt;
 
+mod object;
+pub use object::{member, members};
+
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 512;
 

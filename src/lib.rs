@@ -4,6 +4,12 @@
 //! No broker, no daemon: any number of processes append to and read from a
 //! pool at once, and messages outlive them.
 //!
+//! This crate is the engine: pools ([`Client`], [`Pool`], [`Cursor`]), the
+//! JSON scanner ([`json`]), the Lite3 codec ([`lite3`]) and, with the
+//! `remote` feature, the client of the remote protocol ([`remote`]). The `pls`
+//! command and its HTTP server are the application over it (`src/bin/pls/`,
+//! behind the default `cli` feature); `docs/architecture.md` maps the crate.
+//!
 //! ```
 //! use plasmite::{Client, CursorOptions, Durability};
 //!
@@ -19,23 +25,27 @@
 //! assert!(envelope.starts_with(br#"{"seq":1,"time":""#));
 //! assert!(envelope.ends_with(br#""meta":{"tags":["user-event"]},"data":{"kind":"signup","user":"alice"}}"#));
 //! ```
+//!
+//! ## Features
+//! - `remote`: [`remote`], a blocking client of `pls serve` (pulls ureq and
+//!   rustls).
+//! - `cli` (default): the `pls` / `plasmite` binaries; implies `remote`.
+//!   Library users and the Node addon turn default features off.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
-pub mod cli;
-pub mod client;
-pub mod error;
+mod client;
+mod error;
 pub mod json;
 pub mod lite3;
-pub mod message;
-pub mod pool;
+mod pool;
+#[cfg(feature = "remote")]
 pub mod remote;
-pub mod serve;
 
-pub use client::{validate_name, Client, PoolListing};
+pub use client::{validate_name, Client, PoolListing, POOL_EXTENSION};
 pub use error::{Error, ErrorKind, Result};
-pub use message::{Message, MessageRef};
 pub use pool::{
-    Batch, BatchReceipt, Cursor, CursorOptions, Durability, Encoding, EndReason, GapPolicy, Lite3Frame, Pool,
-    PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
+    encode_tags, format_rfc3339, validate_path, write_rfc3339, Batch, BatchReceipt, Cursor, CursorOptions,
+    Durability, Encoding, EndReason, GapPolicy, Geometry, Lite3Frame, Message, MessageRef, Pool, PoolInfo,
+    PoolOptions, Problem, Receipt, Report, Start, FLAG_STORED_LITE3,
 };

@@ -49,16 +49,10 @@ fn encode(s: &str) -> String {
 pub fn error_from_response(status: u16, body: &[u8]) -> Error {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
     error_from_envelope(&v).unwrap_or_else(|| {
-        let kind = match status {
-            400 | 405 | 413 => ErrorKind::Usage,
-            401 | 403 => ErrorKind::Permission,
-            404 => ErrorKind::NotFound,
-            409 => ErrorKind::AlreadyExists,
-            410 => ErrorKind::RetentionGap,
-            423 => ErrorKind::Busy,
-            _ => ErrorKind::Internal,
-        };
-        Error::new(kind, format!("server answered HTTP {status}"))
+        Error::new(
+            ErrorKind::from_http_status(status),
+            format!("server answered HTTP {status}"),
+        )
     })
 }
 
@@ -66,10 +60,7 @@ pub fn error_from_response(status: u16, body: &[u8]) -> Error {
 pub fn error_from_envelope(v: &serde_json::Value) -> Option<Error> {
     let e = v.get("error")?;
     let kind_name = e.get("kind")?.as_str()?;
-    let kind = ErrorKind::ALL
-        .into_iter()
-        .find(|k| k.as_str() == kind_name)
-        .unwrap_or(ErrorKind::Internal);
+    let kind = ErrorKind::from_name(kind_name).unwrap_or(ErrorKind::Internal);
     let mut err = Error::new(
         kind,
         e.get("message").and_then(|m| m.as_str()).unwrap_or(kind_name),
@@ -89,7 +80,7 @@ pub fn error_from_envelope(v: &serde_json::Value) -> Option<Error> {
     Some(err)
 }
 
-/// What to ask a tail for (see PROTOCOL.md, tail query parameters).
+/// What to ask a tail for (see docs/protocol.md, tail query parameters).
 #[derive(Debug, Clone, Default)]
 pub struct TailQuery {
     /// First sequence to deliver.

@@ -6,7 +6,7 @@
 //! Children are this test binary re-run with `PLASMITE_TEST_ROLE` set; the
 //! `child_*` test functions return at once in the parent run.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -226,7 +226,7 @@ fn go(pool: &Pool) {
 
 fn writer(pool: &Pool, w: u64, n: u64, fill: usize, batch: bool) -> ChildProc {
     spawn_child(
-        "child_writer",
+        "engine_concurrency::child_writer",
         "writer",
         &[
             ("POOL", pool.path().display().to_string()),
@@ -240,7 +240,7 @@ fn writer(pool: &Pool, w: u64, n: u64, fill: usize, batch: bool) -> ChildProc {
 
 fn follower(pool: &Pool, writers: u64, n: u64, gaps: &str, slow: bool) -> ChildProc {
     let mut c = spawn_child(
-        "child_follower",
+        "engine_concurrency::child_follower",
         "follower",
         &[
             ("POOL", pool.path().display().to_string()),

@@ -2,7 +2,7 @@
 //! opens, validates clean, keeps every message whose append returned (Fast
 //! or Flush), and the next writer goes on at once (the robust lock recovers).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -141,7 +141,7 @@ fn kill_minus_nine_at_random_moments() {
             t0.elapsed()
         );
         let mut child = spawn_child(
-            "child_crash_writer",
+            "engine_crash::child_crash_writer",
             "crash",
             &[
                 ("POOL", path.display().to_string()),

@@ -2,7 +2,7 @@
 //! filters (AND, exact), gap policies, blocking reads woken by appends from
 //! another thread and another process, and `get` of absent messages.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -469,7 +469,7 @@ fn blocking_next_is_woken_by_another_process() {
     }
     let (_d, pool) = pool_with(0, 1 << 20);
     let child = spawn_child(
-        "child_waker",
+        "engine_cursor::child_waker",
         "waker",
         &[("POOL", pool.path().display().to_string())],
     );

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use plasmite::pool::layout::Geometry;
+use plasmite::Geometry;
 use plasmite::{Client, CursorOptions, Durability, ErrorKind, Pool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -84,7 +84,7 @@ fn write(path: &Path, bytes: &[u8]) {
 
 fn open_err(path: &Path) -> plasmite::Error {
     let e = Pool::open(path).expect_err("a damaged pool opened");
-    let report = plasmite::pool::validate_path(path);
+    let report = plasmite::validate_path(path);
     assert!(!report.is_clean(), "validate_path found nothing wrong");
     assert_eq!(report.problems[0].kind, e.kind());
     e

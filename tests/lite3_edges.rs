@@ -1,4 +1,4 @@
-//! Edge cases of FORMAT.md not covered by the golden files: strict JSON input
+//! Edge cases of docs/lite3.md not covered by the golden files: strict JSON input
 //! rules (§9.1), number mapping (§9.2), limits (§9.6, §8.6) and API behaviour.
 
 use plasmite::lite3::{
@@ -188,7 +188,7 @@ fn message_shape() {
     );
 }
 
-/// FORMAT.md §8.6: C appends at most 2,097,161 elements, but the 2,097,161st
+/// docs/lite3.md §8.6: C appends at most 2,097,161 elements, but the 2,097,161st
 /// makes the root split into an 11-level tree that no reader (C's or ours)
 /// accepts. This implementation refuses that append instead, so everything
 /// it encodes validates: its capacity is 2,097,160.

@@ -2,7 +2,7 @@
 //! by tags without decoding, and round-tripped byte for byte.
 
 use plasmite::lite3::{decode_to_json, encode_message};
-use plasmite::pool::FLAG_STORED_LITE3;
+use plasmite::FLAG_STORED_LITE3;
 use plasmite::{Client, CursorOptions, Durability, Encoding, ErrorKind, Start};
 
 fn pool() -> (tempfile::TempDir, plasmite::Pool) {
@@ -39,7 +39,7 @@ fn json_reads_of_lite3_frames_give_the_json_envelope() {
     let a = pool.get(1).unwrap().envelope().unwrap();
     let b = pool.get(2).unwrap().envelope().unwrap();
     // Same envelope apart from seq and time (Lite3 objects print their keys
-    // in hash order, FORMAT.md §10, so compare values, not text).
+    // in hash order, docs/lite3.md §10, so compare values, not text).
     let strip = |e: &[u8]| {
         let v: serde_json::Value = serde_json::from_slice(e).unwrap();
         (v["meta"].clone(), v["data"].clone())

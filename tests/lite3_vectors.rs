@@ -1,4 +1,4 @@
-//! Data-driven tests over the golden files in `shared/lite3/`: every vector must
+//! Data-driven tests over the golden files in `tests/data/lite3/` (described in `docs/lite3.md`): every vector must
 //! round-trip byte for byte, every invalid buffer must be rejected.
 
 use plasmite::lite3::{
@@ -8,11 +8,11 @@ use plasmite::lite3::{
 
 const VECTORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/lite3/vectors.jsonl"
+    "/tests/data/lite3/vectors.jsonl"
 ));
 const INVALID: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/lite3/invalid.jsonl"
+    "/tests/data/lite3/invalid.jsonl"
 ));
 
 fn unhex(s: &str) -> Vec<u8> {

@@ -1,7 +1,7 @@
 //! `pls` on remote pool references (`http://HOST:PORT/POOL`), end to end
 //! against a real `pls serve`.
 
-mod serve_support;
+use crate::serve_support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Output, Stdio};

@@ -1,7 +1,7 @@
 //! Caps and timeouts: connection cap, slow and idle clients, many
 //! concurrent writers, keep-alive, TLS.
 
-mod serve_support;
+use crate::serve_support;
 
 use std::collections::HashSet;
 use std::io::{Read, Write};

@@ -1,6 +1,6 @@
 //! Every route of protocol v0 and its statuses, against a real `pls serve`.
 
-mod serve_support;
+use crate::serve_support;
 
 use serve_support::Server;
 

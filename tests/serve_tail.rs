@@ -1,7 +1,7 @@
 //! The JSON Lines tail: starting points, limits, filters, gaps, latency,
 //! caps and clients that go away.
 
-mod serve_support;
+use crate::serve_support;
 
 use std::time::{Duration, Instant};
 

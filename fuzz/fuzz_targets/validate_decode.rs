@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         write_value_json(&doc.root(), &mut t2);
         assert_eq!(text, t2);
         // The JSON output re-encodes (unless it hits the C-compatible
-        // cross-width hash collision of FORMAT.md §9.6) and decodes again.
+        // cross-width hash collision of docs/lite3.md §9.6) and decodes again.
         match plasmite::lite3::encode_json(&text) {
             Ok(again) => {
                 decode_to_json(&again).expect("re-encoded output decodes");

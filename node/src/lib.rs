@@ -14,7 +14,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{BigInt, Either};
 use napi::{Env, JsBuffer, JsFunction};
 use napi_derive::napi;
-use plasmite::message::{encode_tags, MessageRef};
+use plasmite::{encode_tags, MessageRef};
 use plasmite::{Durability, Encoding};
 
 use error::{closed, js_err, usage, NResult};
@@ -133,7 +133,7 @@ impl Pool {
     }
 
     /// Appends a JSON message; returns the stored envelope (its length when
-    /// it was written into `scratch`, see [`emit`]). `tags` is `None` when
+    /// it was written into `scratch`, see `emit`). `tags` is `None` when
     /// the caller's tags are those of the previous call (index.js checks).
     #[napi(js_name = "_appendJson")]
     pub fn append_json(

@@ -4,7 +4,7 @@
 
 use napi::bindgen_prelude::{BigInt, Buffer};
 use napi_derive::napi;
-use plasmite::pool::FLAG_STORED_LITE3;
+use plasmite::FLAG_STORED_LITE3;
 use plasmite::{Durability, Encoding, MessageRef, Pool, Receipt, Result};
 
 /// A Lite3 frame as JS sees it.

@@ -189,7 +189,7 @@ impl Stream {
         }
     }
 
-    /// The next envelopes (see [`fill_envelopes`]), or `null` (caught up,
+    /// The next envelopes (see `fill_envelopes`), or `null` (caught up,
     /// or the stream ended); `blocking` honours the stream's timeout.
     #[napi(js_name = "_fill")]
     pub fn fill(

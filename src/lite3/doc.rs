@@ -116,7 +116,7 @@ pub struct ObjRef<'a> {
 }
 
 impl<'a> ObjRef<'a> {
-    /// Looks a key up through the B-tree (FORMAT.md §7), without decoding the
+    /// Looks a key up through the B-tree (docs/lite3.md §7), without decoding the
     /// rest. The key is cut at its first NUL, as the format does.
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
         let k = key.as_bytes();

@@ -1,4 +1,4 @@
-//! JSON text → Lite3: a strict RFC 8259 reader (yyjson-compatible rules of FORMAT.md §9)
+//! JSON text → Lite3: a strict RFC 8259 reader (yyjson-compatible rules of docs/lite3.md §9)
 //! that performs one set operation per member/element, in document order.
 
 use super::error::{Error, FResult as Result, Fail};

@@ -1,4 +1,4 @@
-//! Message documents (`{"meta":{"tags":[str...]},"data":{...}}`, FORMAT.md §13):
+//! Message documents (`{"meta":{"tags":[str...]},"data":{...}}`, docs/lite3.md §13):
 //! building them, checking their shape and extracting `data` as JSON.
 
 use super::doc::{write_value_json, Doc, Value};

@@ -1,5 +1,5 @@
 //! Native Lite3 codec: JSON ⇄ Lite3 conversion, validation and zero-copy lookup,
-//! byte-compatible with the C library (see `shared/lite3/FORMAT.md`).
+//! byte-compatible with the C library (see `docs/lite3.md`).
 //!
 //! Lite3 stores every object and array as a B-tree of 96-byte nodes keyed by
 //! DJB2 hashes (objects) or indexes (arrays), inside one append-only buffer.
@@ -27,7 +27,7 @@
 //!   `djb2(key) + i²` (`i < 128`), and probe chains with gaps or duplicate keys.
 //!   The C writer never produces any of these.
 //! * Same-hash keys of different key-tag widths fail to encode, exactly as in
-//!   C (FORMAT.md §9.6), so inputs are accepted and rejected like C does.
+//!   C (docs/lite3.md §9.6), so inputs are accepted and rejected like C does.
 
 mod doc;
 mod error;
@@ -36,6 +36,7 @@ mod json_out;
 mod message;
 mod node;
 mod walk;
+mod words;
 mod writer;
 
 pub use doc::{write_value_json, ArrIter, ArrRef, Doc, ObjIter, ObjRef, Value};
@@ -74,7 +75,7 @@ pub fn encode_json_into(json: &[u8], out: &mut Vec<u8>) -> Result<()> {
     Ok(r?)
 }
 
-/// Fully validates a Lite3 buffer (FORMAT.md §11): bounds of every node and
+/// Fully validates a Lite3 buffer (docs/lite3.md §11): bounds of every node and
 /// entry, type tags, key and string terminators, UTF-8, bool bytes, finite
 /// doubles, B-tree shape and hash order, array indexes, entry counts, hash
 /// consistency, nesting ≤ 32, tree height ≤ 10, and no shared, overlapping or

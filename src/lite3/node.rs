@@ -151,7 +151,7 @@ pub(crate) fn fixed_payload(ty: u8) -> Option<usize> {
 }
 
 /// Descends the tree of the container at `c` to the entry stored under hash
-/// `t` (FORMAT.md §7 without the key comparison). Returns its `kv_ofs`.
+/// `t` (docs/lite3.md §7 without the key comparison). Returns its `kv_ofs`.
 /// Bounds-checked and limited to 9 walks, so safe on any buffer.
 pub(crate) fn find_hash(buf: &[u8], c: usize, t: u32) -> Option<usize> {
     let mut node = Node::at(buf, c)?;
@@ -173,7 +173,7 @@ pub(crate) fn find_hash(buf: &[u8], c: usize, t: u32) -> Option<usize> {
     }
 }
 
-/// Key lookup in the object at `c` (FORMAT.md §7). Returns the offset of the
+/// Key lookup in the object at `c` (docs/lite3.md §7). Returns the offset of the
 /// value's type byte. `key` must already be cut at its first NUL.
 pub(crate) fn find_key(buf: &[u8], c: usize, key: &[u8]) -> Option<usize> {
     let h = djb2(key);

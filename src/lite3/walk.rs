@@ -1,9 +1,9 @@
-//! The validating in-order walk over a Lite3 buffer (FORMAT.md §10.1, §11.4). It checks
+//! The validating in-order walk over a Lite3 buffer (docs/lite3.md §10.1, §11.4). It checks
 //! every node and entry reachable from a container and reports the contents to a [`Sink`].
 
 use super::error::{Error, FResult as Result};
-use super::json_out::{load_word, word_needs_escape, HI};
 use super::node::*;
+use super::words::{load_word, word_needs_escape, HI};
 
 /// Receiver of the walk's events, in JSON order.
 pub(crate) trait Sink {

@@ -1,4 +1,4 @@
-//! The Lite3 writer: appending entries and the exact B-tree "set" algorithm of FORMAT.md §8.
+//! The Lite3 writer: appending entries and the exact B-tree "set" algorithm of docs/lite3.md §8.
 
 use super::error::{Error, FResult as Result, Fail};
 use super::node::*;
@@ -213,7 +213,7 @@ impl<'o> Writer<'o> {
         })
     }
 
-    /// One set operation on the container at `c` (FORMAT.md §8). `key` is
+    /// One set operation on the container at `c` (docs/lite3.md §8). `key` is
     /// `None` for an array append. Returns the offset of the value's type byte.
     pub(crate) fn set(&mut self, c: usize, key: Option<&[u8]>, v: &Val) -> Result<usize> {
         // 8.1: bump the generation.

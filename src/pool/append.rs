@@ -43,6 +43,15 @@ pub struct Receipt {
     pub timestamp_ns: u64,
 }
 
+impl Receipt {
+    /// Appends the receipt the command and the server print for an append:
+    /// the envelope without `data`, `{"seq":N,"time":"..","meta":{"tags":[..]}}`.
+    /// `tags_json` is the message's tags as [`encode_tags`](crate::encode_tags) wrote them.
+    pub fn write_json(&self, tags_json: &[u8], out: &mut Vec<u8>) {
+        super::message::write_receipt(out, self.seq, self.timestamp_ns, tags_json);
+    }
+}
+
 /// What a batch append stored: `count` messages with consecutive sequence
 /// numbers from `first_seq`, all stamped `timestamp_ns`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,28 +101,25 @@ impl Batch {
     /// Validates `json`, compacts it and adds it with `tags`.
     pub fn push_json<S: AsRef<str>>(&mut self, json: &[u8], tags: &[S]) -> Result<()> {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let r = crate::message::encode_tags(tags, &mut scratch)
+        let r = crate::pool::message::encode_tags(tags, &mut scratch)
             .and_then(|_| self.push_json_tagged(json, &scratch));
         self.scratch = scratch;
         r
     }
 
     /// Like [`push_json`](Batch::push_json) with tags already encoded by
-    /// [`encode_tags`](crate::message::encode_tags) (cheaper for many
+    /// [`encode_tags`](crate::pool::message::encode_tags) (cheaper for many
     /// messages that share their tags).
     pub fn push_json_tagged(&mut self, json: &[u8], tags_json: &[u8]) -> Result<()> {
         let span = crate::json::validate(json).map_err(Error::from)?;
         self.push_json_span(json, span, tags_json)
     }
 
-    /// Adds the value at `span` of `input`, as found (and so validated) by
-    /// [`json::next_value`](crate::json::next_value) while splitting a stream.
-    pub(crate) fn push_json_span(
-        &mut self,
-        json: &[u8],
-        span: crate::json::Span,
-        tags_json: &[u8],
-    ) -> Result<()> {
+    /// Adds the value at `span` of `json`, as found (and so validated) by
+    /// [`json::next_value`](crate::json::next_value) while splitting a stream,
+    /// with tags already encoded by [`encode_tags`](crate::encode_tags): the
+    /// value is compacted into the batch, never scanned again.
+    pub fn push_json_span(&mut self, json: &[u8], span: crate::json::Span, tags_json: &[u8]) -> Result<()> {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(tags_json);
         let mid = self.bytes.len();
@@ -123,21 +129,6 @@ impl Batch {
             &mut self.bytes,
         );
         self.push_item(Encoding::Json, start..mid, mid..self.bytes.len())
-    }
-
-    /// Adds an already encoded payload (used by the Lite3 path).
-    #[allow(dead_code)] // wired up with the Lite3 codec
-    pub(crate) fn push_encoded(
-        &mut self,
-        encoding: Encoding,
-        tags_json: &[u8],
-        payload: &[u8],
-    ) -> Result<()> {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(tags_json);
-        let mid = self.bytes.len();
-        self.bytes.extend_from_slice(payload);
-        self.push_item(encoding, start..mid, mid..self.bytes.len())
     }
 
     fn push_item(&mut self, encoding: Encoding, tags: Range<usize>, payload: Range<usize>) -> Result<()> {
@@ -218,7 +209,7 @@ impl Pool {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (tag_buf, compact) = &mut *guard;
-            crate::message::encode_tags(tags, tag_buf)?;
+            crate::pool::message::encode_tags(tags, tag_buf)?;
             let value = &json[span.start..span.end];
             let payload = if span.has_inner_whitespace {
                 compact.clear();

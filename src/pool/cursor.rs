@@ -8,9 +8,9 @@
 use std::time::{Duration, Instant};
 
 use super::layout::{FrameHeader, State};
+use super::message::{encode_tag, MessageRef};
 use super::{Inner, Miss, Pool, Probe};
 use crate::error::{Error, ErrorKind, Result};
-use crate::message::{encode_tag, MessageRef};
 
 /// Where a cursor starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -87,9 +87,18 @@ pub struct Geometry {
 }
 
 impl Geometry {
+    /// Length of a frame's header in the ring (`docs/format.md`, Frames).
+    pub const FRAME_HEADER_LEN: usize = FRAME_HEADER_LEN;
+
+    /// File offset of the index slot of `seq`: 8 bytes, the ring position
+    /// of that message's frame (`docs/format.md`, Index).
+    pub fn index_slot_offset(&self, seq: u64) -> u64 {
+        HEADER_SIZE + (seq % self.index_capacity) * 8
+    }
+
     /// Plans a new pool of `file_size` bytes. `index_capacity` of `None`
     /// picks one slot per 160 bytes of file (a power of two).
-    pub fn plan(file_size: u64, index_capacity: Option<u64>, created_ns: u64) -> Result<Geometry> {
+    pub(crate) fn plan(file_size: u64, index_capacity: Option<u64>, created_ns: u64) -> Result<Geometry> {
         if file_size < MIN_POOL_SIZE {
             return Err(Error::usage(format!(
                 "pool size {file_size} is below the minimum of {MIN_POOL_SIZE} bytes (64K)"
@@ -136,12 +145,12 @@ impl Geometry {
     }
 
     /// The largest payload plus tags one frame can carry in this ring.
-    pub fn max_frame_body(&self) -> u64 {
+    pub(crate) fn max_frame_body(&self) -> u64 {
         self.ring_size - FRAME_HEADER_LEN as u64
     }
 
     /// Encodes the static header (magic, version, geometry, checksum).
-    pub fn encode(&self) -> [u8; STATIC_HEADER_LEN + 4] {
+    pub(crate) fn encode(&self) -> [u8; STATIC_HEADER_LEN + 4] {
         let mut h = [0u8; STATIC_HEADER_LEN + 4];
         h[0..8].copy_from_slice(&MAGIC);
         h[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -158,7 +167,7 @@ impl Geometry {
     }
 
     /// Decodes and checks the static header against the real file length.
-    pub fn decode(h: &[u8], actual_len: u64) -> Result<Geometry> {
+    pub(crate) fn decode(h: &[u8], actual_len: u64) -> Result<Geometry> {
         if h.len() < STATIC_HEADER_LEN + 4 || actual_len < HEADER_SIZE {
             return Err(
                 Error::corrupt(format!("file is {actual_len} bytes, too short to be a pool")).with_offset(0),

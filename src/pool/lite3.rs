@@ -4,10 +4,10 @@
 
 use super::append::{Durability, Frame, Receipt};
 use super::layout::Encoding;
+use super::message::{encode_tags, MessageRef};
 use super::Pool;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lite3;
-use crate::message::{encode_tags, MessageRef};
 
 /// `Lite3Frame::flags` bit: the payload is stored as Lite3 (not converted
 /// from a JSON frame).

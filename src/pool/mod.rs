@@ -6,10 +6,11 @@
 mod append;
 mod crc;
 mod cursor;
-pub mod layout;
+mod layout;
 mod lite3;
 mod lock;
 mod map;
+mod message;
 mod notify;
 mod read;
 
@@ -24,9 +25,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use append::{Batch, BatchReceipt, Durability, Receipt};
 pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
-pub use layout::Encoding;
-pub(crate) use lite3::data_json as lite3_data_json;
+pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
+pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
 pub use validate::{Problem, Report};
 
 /// Validates the pool file at `path`; a file that cannot be opened is
@@ -36,7 +37,7 @@ pub fn validate_path(path: &Path) -> Report {
 }
 
 use crate::error::{Error, ErrorKind, Result};
-use layout::{FrameHeader, Geometry, State, HEADER_SIZE, OFF_COMMIT, OFF_GEN, OFF_SLOTS};
+use layout::{FrameHeader, State, HEADER_SIZE, OFF_COMMIT, OFF_GEN, OFF_SLOTS};
 use map::Mapping;
 
 /// Options for creating a pool.
@@ -94,7 +95,7 @@ impl PoolInfo {
             "bounds": {"oldest": self.oldest, "newest": self.newest},
             "message_count": self.message_count,
             "bytes_used": self.bytes_used,
-            "created": crate::message::format_rfc3339(self.created_ns),
+            "created": crate::pool::message::format_rfc3339(self.created_ns),
         })
     }
 }
@@ -280,10 +281,10 @@ impl Pool {
 
     /// Reads message `seq` (copying it out of the ring). `NotFound`, with the
     /// seq, when it was never written or has been overwritten.
-    pub fn get(&self, seq: u64) -> Result<crate::message::Message> {
+    pub fn get(&self, seq: u64) -> Result<crate::pool::message::Message> {
         let mut buf = Vec::new();
         let (h, _) = self.get_into(seq, &mut buf)?;
-        Ok(crate::message::Message::from_frame(&h, buf))
+        Ok(crate::pool::message::Message::from_frame(&h, buf))
     }
 
     /// Like [`get`](Pool::get) into a reusable buffer; returns the header and

@@ -8,9 +8,9 @@
 use std::sync::atomic::{fence, Ordering};
 
 use super::layout::{self, FrameHeader, State, FRAME_HEADER_LEN, WRAP_MARKER};
+use super::message::MessageRef;
 use super::Inner;
 use crate::error::{Error, Result};
-use crate::message::MessageRef;
 
 /// What lies at a ring position.
 pub(crate) enum Probe {

@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 use super::output::write_error;
 use super::{Cli, CompletionsArgs, ManArgs, Outcome};
-use crate::error::Error;
+use plasmite::Error;
 
 pub fn completions(a: CompletionsArgs) -> Result<Outcome, Error> {
     let mut cmd = Cli::command();

@@ -4,50 +4,12 @@
 
 use std::time::Duration;
 
+use plasmite::{Durability, Error, ErrorKind, GapPolicy, MessageRef, Result, Start};
+
 use super::auth::Op;
 use super::http::{Conn, Head};
-use super::{body, lite3, tail, Shared};
-use crate::error::{Error, ErrorKind, Result};
-use crate::message::MessageRef;
-use crate::{Durability, GapPolicy, Start};
-
-/// An error with the HTTP status it is answered with.
-#[derive(Debug)]
-pub struct HttpError {
-    /// HTTP status.
-    pub status: u16,
-    /// The error, rendered as the protocol's envelope.
-    pub error: Error,
-}
-
-impl HttpError {
-    /// An error answered with `status`.
-    pub fn new(status: u16, error: Error) -> HttpError {
-        HttpError { status, error }
-    }
-}
-
-impl From<Error> for HttpError {
-    fn from(error: Error) -> Self {
-        HttpError {
-            status: status_of(error.kind()),
-            error,
-        }
-    }
-}
-
-/// The HTTP status of an error kind (PROTOCOL.md, Errors).
-pub fn status_of(kind: ErrorKind) -> u16 {
-    match kind {
-        ErrorKind::Usage => 400,
-        ErrorKind::Permission => 403,
-        ErrorKind::NotFound => 404,
-        ErrorKind::AlreadyExists => 409,
-        ErrorKind::RetentionGap => 410,
-        ErrorKind::Busy => 423,
-        ErrorKind::Corrupt | ErrorKind::Io | ErrorKind::Internal => 500,
-    }
-}
+use super::http_error::{send_error, HttpError};
+use super::{lite3, tail, Shared};
 
 /// What a route answers.
 pub enum Reply {
@@ -95,12 +57,6 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             Ok(e.status)
         }
     }
-}
-
-/// Sends an error envelope.
-pub fn send_error(conn: &mut Conn, e: &HttpError) -> std::io::Result<()> {
-    let body = serde_json::to_vec(&e.error.to_json()).unwrap_or_default();
-    conn.respond(e.status, "application/json", &[], &body)
 }
 
 fn json(status: u16, value: serde_json::Value) -> Routed {
@@ -247,7 +203,7 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
 /// Decodes and validates a pool name from the path.
 fn pool_name(raw: &str) -> Result<String> {
     let name = percent_decode(raw, false)?;
-    crate::client::validate_name(&name)?;
+    plasmite::validate_name(&name)?;
     Ok(name)
 }
 
@@ -288,11 +244,11 @@ fn body_pool_name(v: &serde_json::Value) -> Result<String> {
         .get("pool")
         .and_then(|p| p.as_str())
         .ok_or_else(|| Error::usage("the body needs a \"pool\" string"))?;
-    crate::client::validate_name(name)?;
+    plasmite::validate_name(name)?;
     Ok(name.to_string())
 }
 
-fn pool_reply(status: u16, info: crate::PoolInfo) -> Routed {
+fn pool_reply(status: u16, info: plasmite::PoolInfo) -> Routed {
     json(status, serde_json::json!({ "pool": info.to_json() }))
 }
 
@@ -344,7 +300,7 @@ fn append(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Routed {
     let mut data = None;
     let mut tags: Vec<String> = Vec::new();
     let mut durability = Durability::Fast;
-    for (key, span) in body::members(&body)? {
+    for (key, span) in plasmite::json::members(&body)? {
         let raw = &body[span];
         match key.as_str() {
             "data" => data = Some(raw),
@@ -363,14 +319,14 @@ fn append(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Routed {
     let data = data.ok_or_else(|| Error::usage("the body needs a \"data\" member"))?;
     let pool = shared.pools.open(name)?;
     let mut payload = Vec::with_capacity(data.len());
-    crate::json::compact_into(data, &mut payload).map_err(|e| Error::usage(e.to_string()))?;
+    plasmite::json::compact_into(data, &mut payload).map_err(|e| Error::usage(e.to_string()))?;
     let r = pool.append_json(&payload, &tags, durability)?;
     let mut tags_json = Vec::new();
-    crate::message::encode_tags(&tags, &mut tags_json)?;
+    plasmite::encode_tags(&tags, &mut tags_json)?;
     let msg = MessageRef {
         seq: r.seq,
         timestamp_ns: r.timestamp_ns,
-        encoding: crate::Encoding::Json,
+        encoding: plasmite::Encoding::Json,
         tags_json: &tags_json,
         payload: &payload,
     };
@@ -504,12 +460,5 @@ mod tests {
         let q = query_pairs("tag=a&tag=b%20c&max=3&&x").unwrap();
         assert_eq!(q.len(), 4);
         assert_eq!(q[1], ("tag".into(), "b c".into()));
-    }
-
-    #[test]
-    fn statuses() {
-        assert_eq!(status_of(ErrorKind::Busy), 423);
-        assert_eq!(status_of(ErrorKind::RetentionGap), 410);
-        assert_eq!(status_of(ErrorKind::Corrupt), 500);
     }
 }

@@ -1,6 +1,6 @@
 //! Remote pool references in the CLI: `pls append|get|tail|info` on
 //! `http(s)://HOST:PORT/POOL` and `pls list http(s)://HOST:PORT`, through
-//! [`crate::remote`]. Same output formats and exit codes as local pools;
+//! [`plasmite::remote`]. Same output formats and exit codes as local pools;
 //! `tail -f` survives dropped connections by resuming at the next sequence.
 
 use std::io::{IsTerminal, Read, Write};
@@ -10,15 +10,15 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::output::{flush_to, stdout_closed, write_error, write_pretty, Ui};
 use super::{
-    signals, AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome,
-    TailArgs,
+    AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome, TailArgs,
+    TIMEOUT_EXIT,
 };
-use crate::error::{Error, ErrorKind, Result};
-use crate::remote::{error_from_envelope, parse_url, Remote, TailQuery, TailStream};
-use crate::serve::body::member;
+use crate::signals;
+use plasmite::json::member;
+use plasmite::remote::{error_from_envelope, parse_url, Remote, TailQuery, TailStream};
+use plasmite::{Error, ErrorKind, Result};
 
 /// Exit code when `--timeout` ended a tail (as for local pools).
-const TIMEOUT_EXIT: i32 = 124;
 /// How often a waiting follower checks for Ctrl-C and a closed stdout.
 const POLL: Duration = Duration::from_millis(50);
 /// Longest pause between reconnection attempts.
@@ -172,7 +172,7 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
     let mut chunk = vec![0u8; 1 << 16];
     loop {
         while start < buf.len() {
-            match crate::json::next_value(&buf, start) {
+            match plasmite::json::next_value(&buf, start) {
                 Ok(None) => start = buf.len(),
                 Ok(Some(s)) if s.end == buf.len() && !eof => break,
                 Ok(Some(s)) => {
@@ -218,7 +218,7 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
     }
     if bad > 0 {
         ui.note(&format!("{bad} record(s) skipped"));
-        return Ok(Outcome::Exit(1));
+        return Ok(Outcome::Exit(super::SKIPPED_EXIT));
     }
     Ok(Outcome::Done)
 }

@@ -5,12 +5,12 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::output::{flush_to, pretty_output, stdout_closed, write_pretty, Ui};
-use super::{signals, Format, GapsArg, GetArgs, Outcome, TailArgs};
-use crate::error::Error;
-use crate::{Client, CursorOptions, EndReason, GapPolicy, MessageRef, Start};
+use super::{Format, GapsArg, GetArgs, Outcome, TailArgs, TIMEOUT_EXIT};
+use crate::signals;
+use plasmite::Error;
+use plasmite::{Client, CursorOptions, EndReason, GapPolicy, MessageRef, Start};
 
 /// Exit code when `--timeout` ended a tail.
-const TIMEOUT_EXIT: i32 = 124;
 /// Longest a follower sleeps before checking for Ctrl-C or a closed pipe.
 const FOLLOW_SLICE: Duration = Duration::from_millis(50);
 /// Output is written out once this much is pending.

@@ -9,18 +9,20 @@ mod docs;
 mod output;
 mod read;
 mod remote;
-mod signals;
-pub(crate) mod units;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::{Error, ErrorKind};
+use plasmite::Error;
+
+use crate::{signals, units};
 use output::Ui;
 
-/// Whether Ctrl-C or SIGTERM arrived (for long-running faces outside the CLI module, e.g. `pls serve`).
-pub(crate) use signals::interrupted;
+/// Exit status when `tail --timeout` expired before `--max` messages arrived.
+pub const TIMEOUT_EXIT: i32 = 124;
+/// Exit status when `append --errors skip` skipped some records.
+pub const SKIPPED_EXIT: i32 = 1;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -49,7 +51,7 @@ Exit status:
   130  interrupted (Ctrl-C)
 
 Errors go to stderr: one line and a hint on a terminal, otherwise a JSON
-envelope {\"error\":{\"kind\",\"message\",\"hint\"?,\"path\"?,\"seq\"?}}.";
+envelope {\"error\":{\"kind\",\"message\",\"hint\"?,\"path\"?,\"seq\"?,\"offset\"?}}.";
 
 /// Persistent JSON message queues ("pools") kept as memory-mapped ring files.
 /// No broker, no daemon: any number of processes append and read at once.
@@ -319,21 +321,6 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Exit code of an error kind.
-pub fn exit_code(kind: ErrorKind) -> i32 {
-    match kind {
-        ErrorKind::Usage => 2,
-        ErrorKind::NotFound => 3,
-        ErrorKind::AlreadyExists => 4,
-        ErrorKind::Busy => 5,
-        ErrorKind::Permission => 6,
-        ErrorKind::Corrupt => 7,
-        ErrorKind::Io => 8,
-        ErrorKind::Internal => 9,
-        ErrorKind::RetentionGap => 10,
-    }
-}
-
 /// How a command ended, when it did not fail.
 pub enum Outcome {
     /// Exit 0.
@@ -353,7 +340,7 @@ pub fn main() {
         Err(e) if output::is_broken_pipe(&e) => 0,
         Err(e) => {
             ui.error(&e);
-            exit_code(e.kind())
+            e.kind().exit_code()
         }
     };
     std::process::exit(code);
@@ -368,7 +355,7 @@ fn default_dir() -> PathBuf {
 
 fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
     let dir = cli.dir.clone().unwrap_or_else(default_dir);
-    let client = crate::Client::new(dir);
+    let client = plasmite::Client::new(dir);
     match cli.command {
         Command::Create(a) => admin::create(&client, a, ui),
         Command::Append(a) => append::run(&client, a, ui),

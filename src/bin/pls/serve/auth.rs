@@ -2,9 +2,9 @@
 //! server's access mode. Failures carry their HTTP status: 401 for a
 //! missing or wrong token, 403 for an operation the access mode forbids.
 
-use crate::error::{Error, ErrorKind};
+use plasmite::{Error, ErrorKind};
 
-use super::routes::HttpError;
+use super::http_error::HttpError;
 
 /// What the server lets clients do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,16 +41,6 @@ impl Auth {
             token: token.map(String::into_bytes),
             access,
         }
-    }
-
-    /// Whether a token is required.
-    pub fn has_token(&self) -> bool {
-        self.token.is_some()
-    }
-
-    /// The access mode.
-    pub fn access(&self) -> Access {
-        self.access
     }
 
     /// Checks the `Authorization` header of a `/v0/` request.

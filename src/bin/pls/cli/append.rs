@@ -7,10 +7,11 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use super::output::{flush_to, Ui};
-use super::{signals, AppendArgs, DurabilityArg, ErrorsArg, Outcome};
-use crate::error::{Error, ErrorKind};
-use crate::message::{encode_tags, write_receipt};
-use crate::{Batch, Client, Durability, Pool, PoolOptions};
+use super::{AppendArgs, DurabilityArg, ErrorsArg, Outcome};
+use crate::signals;
+use plasmite::{encode_tags, Receipt};
+use plasmite::{Batch, Client, Durability, Pool, PoolOptions};
+use plasmite::{Error, ErrorKind};
 
 /// Largest batch before it is appended (messages, bytes).
 const BATCH_MESSAGES: usize = 16 * 1024;
@@ -53,7 +54,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         let r = pool.append_json(json.as_bytes(), &a.tags, durability)?;
         if !a.quiet {
             let mut out = Vec::with_capacity(128);
-            write_receipt(&mut out, r.seq, r.timestamp_ns, &tags_json);
+            r.write_json(&tags_json, &mut out);
             out.push(b'\n');
             flush_to(&mut std::io::stdout().lock(), &mut out)?;
         }
@@ -96,7 +97,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
             "{} record(s) skipped, {} stored",
             ingest.bad, ingest.stored
         ));
-        return Ok(Outcome::Exit(1));
+        return Ok(Outcome::Exit(super::SKIPPED_EXIT));
     }
     Ok(outcome)
 }
@@ -137,7 +138,7 @@ impl Ingest<'_> {
         loop {
             // Take every complete value in the buffer.
             while start < buf.len() {
-                match crate::json::next_value(&buf, start) {
+                match plasmite::json::next_value(&buf, start) {
                     Ok(None) => start = buf.len(),
                     Ok(Some(span)) => {
                         if span.end == buf.len() && !eof {
@@ -241,12 +242,11 @@ impl Ingest<'_> {
         self.stored += r.count;
         if !self.quiet {
             for i in 0..r.count {
-                write_receipt(
-                    &mut self.receipts,
-                    r.first_seq + i,
-                    r.timestamp_ns,
-                    &self.tags_json,
-                );
+                let receipt = Receipt {
+                    seq: r.first_seq + i,
+                    timestamp_ns: r.timestamp_ns,
+                };
+                receipt.write_json(&self.tags_json, &mut self.receipts);
                 self.receipts.push(b'\n');
             }
             flush_to(&mut self.stdout, &mut self.receipts)?;

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::os::fd::AsFd;
 
 use super::ColorChoice;
-use crate::error::{Error, ErrorKind};
+use plasmite::{Error, ErrorKind};
 
 /// What the command knows about its terminal.
 pub struct Ui {

@@ -11,10 +11,10 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::http::{Conn, Head};
-use super::routes::{send_error, HttpError};
+use super::http_error::{send_error, HttpError};
 use super::{lite3, Shared};
-use crate::error::{Error, ErrorKind};
-use crate::{CursorOptions, EndReason, GapPolicy, Pool, Start};
+use plasmite::{CursorOptions, EndReason, GapPolicy, Pool, Start};
+use plasmite::{Error, ErrorKind};
 
 /// Longest wait for a commit before the end conditions are checked again.
 const SLICE: Duration = Duration::from_millis(50);

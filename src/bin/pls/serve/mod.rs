@@ -8,13 +8,14 @@
 //!
 //! Modules: `http` (the connection layer), `routes` (one library call per
 //! route), `tail` (streams), `auth` (token and access mode), `pools` (names
-//! to files, and the cache of open pools), `body` (JSON members as spans),
-//! `lite3` (Lite3 content types and tail framing).
+//! to files, and the cache of open pools), `http_error` (errors with their
+//! status), `lite3` (Lite3 content types and tail framing). The server never
+//! imports the command (`crate::cli`): it is started with [`run_cli`].
 
-pub mod auth;
-pub mod body;
+mod auth;
 mod http;
-pub mod lite3;
+mod http_error;
+mod lite3;
 mod pools;
 mod routes;
 mod tail;
@@ -30,11 +31,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 pub use auth::Access;
-
-use crate::cli::Outcome;
-use crate::error::{Error, ErrorKind, Result};
 use http::{Conn, ReadFailure, Stream};
-use routes::HttpError;
+use http_error::HttpError;
+use plasmite::{Error, ErrorKind, Result};
 
 const SECURITY: &str = "\
 Security defaults:
@@ -96,7 +95,7 @@ pub struct ServeArgs {
     #[arg(long, value_enum, default_value_t = Access::ReadWrite)]
     pub access: Access,
     /// Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413
-    #[arg(long, default_value = "1M", value_parser = crate::cli::units::parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = "1M", value_parser = crate::units::parse_size, value_name = "SIZE")]
     pub max_body: u64,
     /// Most connections served at once; more get 423 Busy
     #[arg(long, default_value_t = 512, value_name = "N")]
@@ -105,11 +104,11 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 128, value_name = "N")]
     pub max_tails: usize,
     /// Largest tail timeout_ms accepted (e.g. 10m); larger gets 400
-    #[arg(long, value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
+    #[arg(long, value_parser = crate::units::parse_duration, value_name = "DUR")]
     pub max_tail_timeout: Option<Duration>,
     /// Disconnect a client that takes longer than this to send a request,
     /// or idles this long between requests
-    #[arg(long, default_value = "10s", value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = "10s", value_parser = crate::units::parse_duration, value_name = "DUR")]
     pub client_timeout: Duration,
     /// TLS certificate chain (PEM); serves HTTPS with --tls-key
     #[arg(long, value_name = "FILE", requires = "tls_key")]
@@ -429,14 +428,14 @@ fn serve_connection(
             Err(ReadFailure::TimedOut) => {
                 conn.close = true;
                 let e = HttpError::new(408, Error::usage("the request took too long to arrive"));
-                let _ = routes::send_error(&mut conn, &e);
+                let _ = http_error::send_error(&mut conn, &e);
                 conn.linger_close();
                 log_line(quiet, &format!("{peer} - - 408"));
                 return;
             }
             Err(ReadFailure::Bad(status, message)) => {
                 conn.close = true;
-                let _ = routes::send_error(&mut conn, &HttpError::new(status, Error::usage(message)));
+                let _ = http_error::send_error(&mut conn, &HttpError::new(status, Error::usage(message)));
                 conn.linger_close();
                 log_line(quiet, &format!("{peer} - - {status}"));
                 return;
@@ -469,8 +468,8 @@ fn serve_connection(
     }
 }
 
-/// The `pls serve` command: runs until Ctrl-C or SIGTERM, then exits 0.
-pub fn run_cli(dir: PathBuf, args: ServeArgs) -> std::result::Result<Outcome, Error> {
+/// The `pls serve` command: runs until Ctrl-C or SIGTERM, then returns.
+pub fn run_cli(dir: PathBuf, args: ServeArgs) -> Result<()> {
     let dir = args.directory.clone().unwrap_or(dir);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::io("cannot create the pool directory", e).with_path(&dir))?;
@@ -514,9 +513,9 @@ pub fn run_cli(dir: PathBuf, args: ServeArgs) -> std::result::Result<Outcome, Er
         },
         if has_token { "token required" } else { "no token" }
     );
-    server.run(&crate::cli::interrupted)?;
+    server.run(&crate::signals::interrupted)?;
     if !args.quiet {
         eprintln!("plasmite serve: stopped");
     }
-    Ok(Outcome::Done)
+    Ok(())
 }

@@ -4,8 +4,8 @@
 //! Envelopes are built by splicing stored bytes (the tag list and the JSON
 //! payload are kept as compact JSON text), never by re-serializing `data`.
 
+use super::layout::{Encoding, FrameHeader};
 use crate::error::{Error, Result};
-use crate::pool::layout::{Encoding, FrameHeader};
 
 /// A message borrowed from a cursor's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl<'a> MessageRef<'a> {
     }
 
     /// Whether the message carries every tag in `wanted` (each given as its
-    /// JSON string encoding, see [`encode_tag`]).
+    /// JSON string encoding, as [`encode_tags`](crate::encode_tags) writes it).
     pub fn has_tags(&self, wanted: &[Vec<u8>]) -> bool {
         wanted
             .iter()
@@ -114,7 +114,7 @@ impl<'a> MessageRef<'a> {
                 out.extend_from_slice(self.payload);
                 Ok(())
             }
-            Encoding::Lite3 => crate::pool::lite3_data_json(self.payload, self.seq, out),
+            Encoding::Lite3 => super::lite3::data_json(self.payload, self.seq, out),
         }
     }
 
@@ -135,16 +135,11 @@ impl<'a> MessageRef<'a> {
         out.push(b'}');
         Ok(())
     }
-
-    /// The envelope's receipt form, without `data`:
-    /// `{"seq":N,"time":"..","meta":{"tags":[..]}}`.
-    pub fn write_receipt(&self, out: &mut Vec<u8>) {
-        write_receipt(out, self.seq, self.timestamp_ns, self.tags_json);
-    }
 }
 
-/// Appends `{"seq":N,"time":"..","meta":{"tags":[..]}}`.
-pub fn write_receipt(out: &mut Vec<u8>, seq: u64, timestamp_ns: u64, tags_json: &[u8]) {
+/// Appends `{"seq":N,"time":"..","meta":{"tags":[..]}}` (an envelope without
+/// `data`), `tags_json` being the compact tag array or nothing.
+pub(crate) fn write_receipt(out: &mut Vec<u8>, seq: u64, timestamp_ns: u64, tags_json: &[u8]) {
     out.extend_from_slice(b"{\"seq\":");
     write_u64(out, seq);
     out.extend_from_slice(b",\"time\":\"");
@@ -189,11 +184,11 @@ pub fn encode_tags<S: AsRef<str>>(tags: &[S], out: &mut Vec<u8>) -> Result<()> {
         let _ = serde_json::to_writer(&mut *out, t);
     }
     out.push(b']');
-    if out.len() > crate::pool::layout::MAX_TAGS_LEN {
+    if out.len() > super::layout::MAX_TAGS_LEN {
         return Err(Error::usage(format!(
             "tags take {} bytes, over the limit of {}",
             out.len(),
-            crate::pool::layout::MAX_TAGS_LEN
+            super::layout::MAX_TAGS_LEN
         )));
     }
     Ok(())

@@ -3,11 +3,11 @@
 use std::io::Write;
 
 use super::output::{write_error, Ui};
-use super::units::human_size;
 use super::{CreateArgs, DeleteArgs, DoctorArgs, InfoArgs, ListArgs, Outcome};
-use crate::error::{Error, ErrorKind};
 use crate::serve::ServeArgs;
-use crate::{Client, PoolOptions};
+use crate::units::human_size;
+use plasmite::{Client, PoolOptions};
+use plasmite::{Error, ErrorKind};
 
 fn print(line: impl std::fmt::Display) -> Result<(), Error> {
     writeln!(std::io::stdout().lock(), "{line}").map_err(write_error)
@@ -28,7 +28,7 @@ fn each<T>(items: Vec<T>, ui: &Ui, mut f: impl FnMut(T) -> Result<(), Error>) ->
         }
     }
     match first {
-        Some(e) => Ok(Outcome::Exit(super::exit_code(e.kind()))),
+        Some(e) => Ok(Outcome::Exit(e.kind().exit_code())),
         None => Ok(Outcome::Done),
     }
 }
@@ -62,7 +62,7 @@ fn bounds(i: &serde_json::Value) -> String {
 }
 
 /// The JSON of each listed pool: its info object, or its name and error.
-fn listing_json(listing: &[crate::PoolListing]) -> Vec<serde_json::Value> {
+fn listing_json(listing: &[plasmite::PoolListing]) -> Vec<serde_json::Value> {
     listing
         .iter()
         .map(|l| match &l.info {
@@ -190,7 +190,7 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
     let mut damaged = 0;
     let mut reports = Vec::new();
     for (name, path) in &targets {
-        let report = crate::pool::validate_path(path);
+        let report = plasmite::validate_path(path);
         if !report.is_clean() {
             damaged += 1;
         }
@@ -217,12 +217,13 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
     }
     if damaged > 0 {
         ui.note(&format!("{damaged} pool(s) damaged"));
-        return Ok(Outcome::Exit(super::exit_code(ErrorKind::Corrupt)));
+        return Ok(Outcome::Exit(ErrorKind::Corrupt.exit_code()));
     }
     Ok(Outcome::Done)
 }
 
 pub fn serve(client: &Client, a: ServeArgs) -> Result<Outcome, Error> {
     let dir = a.directory.clone().unwrap_or_else(|| client.dir().to_path_buf());
-    crate::serve::run_cli(dir, a)
+    crate::serve::run_cli(dir, a)?;
+    Ok(Outcome::Done)
 }

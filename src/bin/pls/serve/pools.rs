@@ -11,9 +11,9 @@ use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::RwLock;
 
-use crate::client::{validate_name, POOL_EXTENSION};
-use crate::error::{Error, ErrorKind, Result};
-use crate::{Client, Pool, PoolInfo};
+use plasmite::{validate_name, POOL_EXTENSION};
+use plasmite::{Client, Pool, PoolInfo};
+use plasmite::{Error, ErrorKind, Result};
 
 /// Default size of a pool created over HTTP (the protocol's default).
 pub const DEFAULT_CREATE_SIZE: u64 = 1 << 20;

@@ -1,10 +1,10 @@
-//! Request and response bodies taken apart without re-encoding: the members
-//! of a top-level JSON object as byte spans, so `data` keeps its key order,
-//! number spelling and escapes on the way into a pool (and, in the remote
-//! client, envelopes reach the terminal byte for byte).
+//! The members of a top-level JSON object as byte spans, without re-encoding:
+//! request bodies (`{"data":…,"tags":…}`) and envelopes are taken apart so
+//! `data` keeps its key order, number spelling and escapes on its way into a
+//! pool or to a terminal.
 
+use super::{next_value, skip_ws, validate};
 use crate::error::{Error, Result};
-use crate::json::{next_value, skip_ws, validate};
 
 /// The members of the JSON object `input` as `(key, value span)` pairs, in
 /// order. `input` must hold exactly one JSON object.

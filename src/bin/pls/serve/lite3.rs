@@ -2,7 +2,7 @@
 //! Encoding, validation and conversion are the pool's (`Pool::append_lite3`,
 //! `Pool::get_lite3`, `MessageRef::write_lite3`).
 
-use crate::error::{Error, Result};
+use plasmite::{Error, Result};
 
 /// Content type of a Lite3 document.
 pub const CONTENT_TYPE: &str = "application/x-plasmite-lite3";

@@ -1,0 +1,22 @@
+//! The integration tests, one binary (linked once): each module drives the
+//! library, the real `pls` binary or the real server over a socket.
+//! `common` and `serve_support` are their harnesses.
+
+mod common;
+mod serve_support;
+
+mod cli;
+mod engine_concurrency;
+mod engine_crash;
+mod engine_cursor;
+mod engine_damage;
+mod engine_wrap;
+mod error_kinds;
+mod lite3_edges;
+mod lite3_pool;
+mod lite3_props;
+mod lite3_vectors;
+mod remote_cli;
+mod serve_limits;
+mod serve_routes;
+mod serve_tail;
