@@ -64,7 +64,11 @@ fn protocol_status_table_matches_error_kinds() {
         // A client seeing only the status gets the kind back, except for the
         // kinds that share 500 (they come back as Internal).
         let shares_500 = matches!(kind, ErrorKind::Corrupt | ErrorKind::Io);
-        assert_eq!(ErrorKind::from_http_status(kind.http_status()) == kind, !shares_500, "{kind}");
+        assert_eq!(
+            ErrorKind::from_http_status(kind.http_status()) == kind,
+            !shares_500,
+            "{kind}"
+        );
     }
 }
 

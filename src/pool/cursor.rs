@@ -105,7 +105,7 @@ pub struct Cursor {
 }
 
 /// How long one futex wait lasts before the state is re-checked anyway.
-const RECHECK: Duration = Duration::from_millis(100);
+pub(crate) const RECHECK: Duration = Duration::from_millis(100);
 
 impl Cursor {
     pub(crate) fn new(pool: Pool, o: CursorOptions) -> Result<Cursor> {
@@ -159,6 +159,16 @@ impl Cursor {
         self.ended
     }
 
+    /// The inactivity timeout the cursor was opened with.
+    pub(crate) fn idle_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Records that the follow loop ended for inactivity.
+    pub(crate) fn end_for_timeout(&mut self) {
+        self.ended.get_or_insert(EndReason::Timeout);
+    }
+
     /// The pool read.
     pub fn pool(&self) -> &Pool {
         &self.pool
@@ -174,10 +184,10 @@ impl Cursor {
         }
     }
 
-    /// The next message, waiting for one to be committed.
-    #[allow(clippy::should_implement_trait)] // a lending read, not an Iterator `None` once `max`
+    /// The next message, waiting for one to be committed. `None` once `max`
     /// messages were delivered or `timeout` passed without one (see
     /// [`end_reason`](Cursor::end_reason)).
+    #[allow(clippy::should_implement_trait)] // a lending read, not an Iterator
     pub fn next(&mut self) -> Result<Option<MessageRef<'_>>> {
         let deadline = self.timeout.map(|t| Instant::now() + t);
         if self.wait_until(deadline)? {

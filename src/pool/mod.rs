@@ -6,6 +6,7 @@
 mod append;
 mod crc;
 mod cursor;
+mod follow;
 mod layout;
 mod lite3;
 mod lock;
@@ -25,6 +26,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use append::{Batch, BatchReceipt, Durability, Receipt};
 pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
+pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
 pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
@@ -440,7 +442,6 @@ impl Inner {
         *gen = next;
     }
 
-    /// Wakes followers, paying a syscall only when someone waits.
     /// Wakes followers, paying a syscall only when one has said it sleeps.
     ///
     /// The commit word is `counter << 1 | sleeping`: a follower sets the low

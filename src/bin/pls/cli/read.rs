@@ -2,15 +2,14 @@
 //! pipe and pretty, coloured JSON on a terminal; follow with futex wake-ups.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::output::{flush_to, pretty_output, stdout_closed, write_pretty, Ui};
 use super::{Format, GapsArg, GetArgs, Outcome, TailArgs, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::Error;
-use plasmite::{Client, CursorOptions, EndReason, GapPolicy, MessageRef, Start};
+use plasmite::{Client, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start};
 
-/// Exit code when `--timeout` ended a tail.
 /// Longest a follower sleeps before checking for Ctrl-C or a closed pipe.
 const FOLLOW_SLICE: Duration = Duration::from_millis(50);
 /// Output is written out once this much is pending.
@@ -71,7 +70,6 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
         return super::remote::tail(&url, a, ui);
     }
     let pool = client.open_pool(&a.pool)?;
-    let follow = a.follow || a.timeout.is_some();
     let start = match a.since {
         Some(seq) => Start::Since(seq),
         None => Start::Last(a.last),
@@ -86,50 +84,60 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
             GapsArg::Error => GapPolicy::Error,
         },
     })?;
-    let mut r = Renderer::new(ui, a.format, a.data_only);
-    let mut stdout = std::io::stdout().lock();
-    let mut out: Vec<u8> = Vec::with_capacity(OUT_CHUNK + 4096);
-    let mut last_message = Instant::now();
-    let mut skipped = 0;
-    loop {
-        let seen = pool.commit_counter();
-        loop {
-            note_skips(ui, cursor.skipped(), &mut skipped);
-            let m = match cursor.try_next() {
-                Ok(Some(m)) => m,
-                Ok(None) => break,
-                Err(e) => {
-                    flush_to(&mut stdout, &mut out)?;
-                    return Err(e);
-                }
-            };
-            r.render(&m, &mut out)?;
-            last_message = Instant::now();
-            if out.len() >= OUT_CHUNK {
-                stdout.write_all(&out).map_err(super::output::write_error)?;
-                out.clear();
-            }
+    let mut printer = Printer {
+        ui,
+        r: Renderer::new(ui, a.format, a.data_only),
+        stdout: std::io::stdout().lock(),
+        out: Vec::with_capacity(OUT_CHUNK + 4096),
+        reported_skips: 0,
+        interrupted: false,
+    };
+    let how = Follow {
+        follow: a.follow || a.timeout.is_some(),
+        check_every: FOLLOW_SLICE,
+    };
+    let end = cursor.follow(how, &mut printer);
+    // What was rendered before an error is still printed, then the error.
+    printer.caught_up(cursor.skipped())?;
+    match end? {
+        FollowEnd::Timeout => Ok(Outcome::Exit(TIMEOUT_EXIT)),
+        FollowEnd::Stopped if printer.interrupted => Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
+        _ => Ok(Outcome::Done),
+    }
+}
+
+/// Prints what a local tail reads, in chunks; stops on Ctrl-C or a closed
+/// stdout.
+struct Printer<'a> {
+    ui: &'a Ui,
+    r: Renderer,
+    stdout: std::io::StdoutLock<'static>,
+    out: Vec<u8>,
+    reported_skips: u64,
+    interrupted: bool,
+}
+
+impl FollowSink for Printer<'_> {
+    fn message(&mut self, m: &MessageRef<'_>) -> Result<(), Error> {
+        self.r.render(m, &mut self.out)?;
+        if self.out.len() >= OUT_CHUNK {
+            self.stdout
+                .write_all(&self.out)
+                .map_err(super::output::write_error)?;
+            self.out.clear();
         }
-        note_skips(ui, cursor.skipped(), &mut skipped);
-        flush_to(&mut stdout, &mut out)?;
-        if cursor.end_reason() == Some(EndReason::Max) || !follow {
-            return Ok(Outcome::Done);
-        }
-        if signals::interrupted() {
-            return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
-        }
-        if stdout_closed() {
-            return Ok(Outcome::Done);
-        }
-        let mut slice = FOLLOW_SLICE;
-        if let Some(t) = a.timeout {
-            let idle = last_message.elapsed();
-            if idle >= t {
-                return Ok(Outcome::Exit(TIMEOUT_EXIT));
-            }
-            slice = slice.min(t - idle);
-        }
-        pool.wait_for_commit(seen, slice);
+        Ok(())
+    }
+
+    fn caught_up(&mut self, skipped: u64) -> Result<Flow, Error> {
+        note_skips(self.ui, skipped, &mut self.reported_skips);
+        flush_to(&mut self.stdout, &mut self.out)?;
+        self.interrupted = signals::interrupted();
+        Ok(if self.interrupted || stdout_closed() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        })
     }
 }
 
