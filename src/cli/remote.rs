@@ -182,7 +182,7 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
                         receipt(span(&body, "message")?, &mut out)?;
                     }
                 }
-                Err(e) if e.offset >= buf.len() && !eof => break,
+                Err(e) if e.needs_more_input(buf.len()) && !eof => break,
                 Err(e) => {
                     let err = Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason));
                     if !skip {
@@ -328,11 +328,24 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                             Error::new(ErrorKind::Internal, "bad error line in the stream")
                         }));
                     }
-                    let seq: u64 = std::str::from_utf8(span(&line, "seq")?)
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                        .ok_or_else(|| Error::new(ErrorKind::Internal, "a streamed message has no seq"))?;
-                    r.render(&line, &mut out)?;
+                    let rendered = span(&line, "seq").and_then(|s| {
+                        let seq: u64 = std::str::from_utf8(s)
+                            .ok()
+                            .and_then(|s| s.parse().ok())
+                            .ok_or_else(|| {
+                                Error::new(ErrorKind::Internal, "a streamed message has no seq")
+                            })?;
+                        r.render(&line, &mut out)?;
+                        Ok(seq)
+                    });
+                    let seq = match rendered {
+                        Ok(seq) => seq,
+                        Err(e) => {
+                            // Print what came before, then fail.
+                            flush_to(&mut stdout, &mut out)?;
+                            return Err(e);
+                        }
+                    };
                     next = seq + 1;
                     delivered += 1;
                     last_message = Instant::now();
