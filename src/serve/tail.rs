@@ -37,6 +37,8 @@ pub struct Plan {
     pub tags: Vec<String>,
     /// Gap policy.
     pub gaps: GapPolicy,
+    /// Lite3 only: what to do with a message Lite3 cannot carry.
+    pub on_unconvertible: lite3::OnUnconvertible,
 }
 
 /// Holds one of the server's tail slots.
@@ -85,7 +87,15 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
     } else {
         "application/jsonl"
     };
-    conn.start_stream(head, 200, content_type)?;
+    // With on_unconvertible=error the head waits for the first pass, so an
+    // unconvertible first message gets a real error status.
+    let fail_unconvertible = plan.lite3 && plan.on_unconvertible == lite3::OnUnconvertible::Error;
+    let mut started = false;
+    if !fail_unconvertible {
+        conn.start_stream(head, 200, content_type)?;
+        started = true;
+    }
+    let mut unconvertible = false;
     let mut out: Vec<u8> = Vec::with_capacity(PIECE + 64 * 1024);
     let mut doc: Vec<u8> = Vec::new();
     let mut last_delivery = Instant::now();
@@ -101,9 +111,21 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             };
             delivered = true;
             let rendered = if plan.lite3 {
-                doc.clear();
-                m.write_lite3(&mut doc)
-                    .and_then(|_| lite3::push_frame(&mut out, m.seq, m.timestamp_ns, &doc))
+                match lite3::push_message(&mut out, &mut doc, &m) {
+                    Err(e) if !fail_unconvertible => {
+                        // Skipped: Lite3 stream parsers only ever see frames.
+                        super::log_line(
+                            shared.quiet,
+                            &format!("tail_lite3 {}: skipped: {}", pool.name(), e.message()),
+                        );
+                        Ok(())
+                    }
+                    Err(e) => {
+                        unconvertible = true;
+                        Err(e)
+                    }
+                    ok => ok,
+                }
             } else {
                 let mark = out.len();
                 let r = m.write_envelope(&mut out);
@@ -118,6 +140,10 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
                 break Some(e);
             }
             if out.len() >= PIECE {
+                if !started {
+                    conn.start_stream(head, 200, content_type)?;
+                    started = true;
+                }
                 conn.send(&out)?;
                 out.clear();
             }
@@ -126,6 +152,29 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             last_delivery = Instant::now();
         }
         if let Some(e) = failure {
+            if unconvertible {
+                // on_unconvertible=error: an error status when nothing was
+                // sent yet; otherwise the frames before it, then the stream
+                // ends without its final chunk (an incomplete response).
+                super::log_line(
+                    shared.quiet,
+                    &format!("tail_lite3 {}: ended: {}", pool.name(), e.message()),
+                );
+                if !started && out.is_empty() {
+                    let e = HttpError::from(e);
+                    send_error(conn, &e)?;
+                    return Ok(e.status);
+                }
+                if !started {
+                    conn.start_stream(head, 200, content_type)?;
+                }
+                conn.send(&out)?;
+                conn.close = true;
+                return Err(std::io::Error::other(e.message().to_string()));
+            }
+            if !started {
+                conn.start_stream(head, 200, content_type)?;
+            }
             // One final error line (the Lite3 stream has no error frame).
             if !plan.lite3 {
                 serde_json::to_writer(&mut out, &e.to_json()).ok();
@@ -134,6 +183,10 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             conn.send(&out)?;
             conn.end_stream()?;
             return Ok(200);
+        }
+        if !started {
+            conn.start_stream(head, 200, content_type)?;
+            started = true;
         }
         conn.send(&out)?;
         out.clear();
