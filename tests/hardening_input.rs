@@ -481,3 +481,23 @@ fn remote_tail_prints_what_came_before_a_bad_line() {
     assert!(!o.status.success(), "{}", text(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "{\"a\":1}\n", "{}", text(&o));
 }
+
+#[test]
+fn remote_append_skips_a_record_the_server_refuses() {
+    let s = Server::start(&[]);
+    Client::new(&s.dir).create_pool("small", 64 << 10).unwrap();
+    let url = format!("{}/small", s.url());
+    let input = format!("{{\"before\":1}}\n{}{{\"after\":2}}\n", oversized_record());
+    let o = run_in_pieces(
+        &["append", &url, "--quiet", "--errors", "skip"],
+        &[],
+        &[input.as_bytes()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("\"error\"").count(), 1, "{err}");
+    assert_eq!(
+        stored(&s.dir, "small"),
+        vec!["{\"before\":1}".to_string(), "{\"after\":2}".to_string()]
+    );
+}

@@ -176,10 +176,21 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
                 Ok(None) => start = buf.len(),
                 Ok(Some(s)) if s.end == buf.len() && !eof => break,
                 Ok(Some(s)) => {
-                    let body = send(&buf[s.start..s.end])?;
+                    let sent = send(&buf[s.start..s.end]);
                     start = s.end;
-                    if !a.quiet {
-                        receipt(span(&body, "message")?, &mut out)?;
+                    match sent {
+                        Ok(body) if !a.quiet => receipt(span(&body, "message")?, &mut out)?,
+                        Ok(_) => {}
+                        // The server refused this record (too large for the
+                        // pool or the body limit): skip all of it.
+                        Err(e) if skip && e.kind() == ErrorKind::Usage => {
+                            ui.error(&e);
+                            bad += 1;
+                        }
+                        Err(e) => {
+                            flush_to(&mut stdout, &mut out)?;
+                            return Err(e);
+                        }
                     }
                 }
                 Err(e) if e.needs_more_input(buf.len()) && !eof => break,
