@@ -52,7 +52,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
             cand --size 'Size of the pool made by --create'
             cand --file 'Read the stream from this file instead of stdin'
-            cand --errors 'On a malformed record: stop, or report it on stderr and go on (exit 1 at the end)'
+            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'

@@ -55,7 +55,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: 
 flush\t'Synced to the device before returning'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l file -d 'Read the stream from this file instead of stdin' -r -F
-complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record: stop, or report it on stderr and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
+complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F

@@ -221,7 +221,12 @@ Pool.prototype.openLite3Stream = function openLite3Stream(sinceSeq, max, timeout
   options = checkOptions(options);
   const ms = optionalMs(timeoutMs, "timeoutMs");
   if (options?.tags !== undefined) checkTags(options.tags);
+  const onUnconvertible = options?.onUnconvertible ?? "skip";
+  if (onUnconvertible !== "skip" && onUnconvertible !== "error") {
+    throw usage(`unknown onUnconvertible ${JSON.stringify(onUnconvertible)} (expected "skip" or "error")`);
+  }
   const s = this._openLite3Stream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags);
+  if (onUnconvertible === "error") s._failOnUnconvertible();
   return setupStream(s, ms, options);
 };
 

@@ -107,7 +107,7 @@ export declare class Pool {
     sinceSeq?: SeqLike | null,
     max?: SeqLike | null,
     timeoutMs?: number | null,
-    options?: StreamOptions,
+    options?: Lite3StreamOptions,
   ): Lite3Stream;
   /** Closes the pool (open streams keep working until closed). Closing twice is harmless. */
   close(): void;
@@ -134,9 +134,23 @@ export declare class Stream implements AsyncIterable<Buffer>, Iterable<Buffer> {
   [Symbol.iterator](): Iterator<Buffer>;
 }
 
+/** Extra options of `openLite3Stream`. */
+export interface Lite3StreamOptions extends StreamOptions {
+  /**
+   * A message Lite3 cannot carry (data that is not an object, a number outside
+   * the finite doubles, an unpaired surrogate escape, nesting deeper than 32
+   * levels): `"skip"` it and go on (the default; `skipped` counts them), or
+   * `"error"`: the read throws a `Usage` error with its `seq` and the stream
+   * ends (later reads return `null`).
+   */
+  onUnconvertible?: "skip" | "error";
+}
+
 /** Messages of a pool, as Lite3 frames. */
 export declare class Lite3Stream implements AsyncIterable<Lite3Frame>, Iterable<Lite3Frame> {
   private constructor();
+  /** How many messages this stream skipped because Lite3 cannot carry them. */
+  readonly skipped: number;
   /** The next frame, or `null` (same rules as `Stream.nextJson`). */
   next(): Lite3Frame | null;
   /** The next frame, waiting without blocking the event loop (same rules as `Stream.next`). */

@@ -12,8 +12,18 @@ use std::fmt;
 mod object;
 pub use object::{member, members};
 
-/// Deepest nesting of arrays and objects accepted.
+/// Deepest nesting of arrays and objects accepted in a message's data: the
+/// one limit every parser of message bodies uses (appends, request bodies,
+/// envelopes, the remote client).
 pub const MAX_DEPTH: usize = 512;
+
+/// Deepest nesting accepted in a text that wraps data: a request body
+/// (`{"data":DATA}`), an envelope (`{"seq":..,"data":DATA}`) or a response
+/// (`{"message":ENVELOPE}`). [`MAX_DEPTH`] plus room for the wrappers, so
+/// whatever a pool accepts can be sent and read back whole.
+pub const WRAPPED_MAX_DEPTH: usize = MAX_DEPTH + 8;
+
+const _: () = assert!(MAX_DEPTH == 512, "the error messages below name the limit");
 
 /// Where and why a JSON text is malformed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +41,17 @@ impl fmt::Display for JsonError {
 }
 
 impl std::error::Error for JsonError {}
+
+impl JsonError {
+    /// Whether the text was cut by the end of a buffer of `input_len`
+    /// bytes: every token a buffer ends inside (a literal, a number, a
+    /// string or its escape, an open container) is reported at the end of
+    /// the input, so a stream reader can read more and try again.
+    #[inline]
+    pub fn needs_more_input(&self, input_len: usize) -> bool {
+        self.offset >= input_len
+    }
+}
 
 /// One JSON value found in a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +91,17 @@ pub fn skip_ws(input: &[u8], mut pos: usize) -> usize {
 /// assert!(plasmite::json::validate(b"{\"a\":}").is_err());
 /// ```
 pub fn validate(input: &[u8]) -> Result<Span, JsonError> {
-    let span = match next_value(input, 0)? {
+    validate_to(input, MAX_DEPTH)
+}
+
+/// [`validate`] for a text that wraps data (nesting up to
+/// [`WRAPPED_MAX_DEPTH`]): request bodies, envelopes, responses.
+pub fn validate_wrapped(input: &[u8]) -> Result<Span, JsonError> {
+    validate_to(input, WRAPPED_MAX_DEPTH)
+}
+
+fn validate_to(input: &[u8], max_depth: usize) -> Result<Span, JsonError> {
+    let span = match next_value_to(input, 0, max_depth)? {
         Some(span) => span,
         None => return err(input.len(), "expected a JSON value, found end of input"),
     };
@@ -119,7 +150,20 @@ pub fn push_compact(value: &[u8], has_inner_whitespace: bool, out: &mut Vec<u8>)
 /// Finds the next JSON value at or after `pos` (after whitespace). Returns
 /// `None` when only whitespace remains. Used to split JSON Lines and
 /// concatenated JSON streams.
+///
+/// An error at `input.len()` ([`JsonError::needs_more_input`]) means the
+/// value is cut by the end of `input`.
 pub fn next_value(input: &[u8], pos: usize) -> Result<Option<Span>, JsonError> {
+    next_value_to(input, pos, MAX_DEPTH)
+}
+
+/// [`next_value`] inside a text that wraps data (nesting up to
+/// [`WRAPPED_MAX_DEPTH`]).
+pub fn next_value_wrapped(input: &[u8], pos: usize) -> Result<Option<Span>, JsonError> {
+    next_value_to(input, pos, WRAPPED_MAX_DEPTH)
+}
+
+fn next_value_to(input: &[u8], pos: usize, max_depth: usize) -> Result<Option<Span>, JsonError> {
     let start = skip_ws(input, pos);
     if start >= input.len() {
         return Ok(None);
@@ -128,6 +172,7 @@ pub fn next_value(input: &[u8], pos: usize) -> Result<Option<Span>, JsonError> {
         input,
         pos: start,
         ws: false,
+        max_depth,
     };
     scanner.value()?;
     Ok(Some(Span {
@@ -137,10 +182,74 @@ pub fn next_value(input: &[u8], pos: usize) -> Result<Option<Span>, JsonError> {
     }))
 }
 
+/// Finds where one JSON value ends across any number of buffers without
+/// keeping them: how a reader drops a record too large to buffer, up to its
+/// end. It follows strings and brackets only (the record is being dropped,
+/// not checked); a scalar ends at the first byte that cannot continue it.
+#[derive(Debug, Default, Clone)]
+pub struct Skipper {
+    started: bool,
+    scalar: bool,
+    in_string: bool,
+    escaped: bool,
+    depth: u64,
+}
+
+impl Skipper {
+    /// A skipper at the start of a value (whitespace before it is skipped).
+    pub fn new() -> Skipper {
+        Skipper::default()
+    }
+
+    /// Feeds the next bytes of the input: `Some(n)` when the value ends
+    /// after the first `n` bytes of `chunk`, `None` when all of `chunk`
+    /// belongs to it.
+    pub fn feed(&mut self, chunk: &[u8]) -> Option<usize> {
+        for (i, &b) in chunk.iter().enumerate() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                continue;
+            }
+            if self.scalar {
+                if is_ws(b) || matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"') {
+                    return Some(i);
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ if is_ws(b) => continue,
+                _ if !self.started => self.scalar = true,
+                _ => {}
+            }
+            self.started = true;
+        }
+        None
+    }
+}
+
 struct Scanner<'a> {
     input: &'a [u8],
     pos: usize,
     ws: bool,
+    /// At most [`WRAPPED_MAX_DEPTH`].
+    max_depth: usize,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -150,21 +259,21 @@ enum Frame {
 }
 
 /// The open containers, one bit each (set: object), so validation never
-/// allocates: `MAX_DEPTH` bits on the call stack.
+/// allocates: `WRAPPED_MAX_DEPTH` bits on the call stack.
 struct Nesting {
-    bits: [u64; MAX_DEPTH / 64],
+    bits: [u64; NESTING_WORDS],
     len: usize,
 }
 
 impl Nesting {
     fn new() -> Self {
         Nesting {
-            bits: [0; MAX_DEPTH / 64],
+            bits: [0; NESTING_WORDS],
             len: 0,
         }
     }
 
-    /// Caller checks `len < MAX_DEPTH` first.
+    /// Caller checks `len < max_depth` first.
     #[inline]
     fn push(&mut self, f: Frame) {
         let (word, bit) = (self.len / 64, self.len % 64);
@@ -191,6 +300,8 @@ impl Nesting {
         self.len -= 1;
     }
 }
+
+const NESTING_WORDS: usize = WRAPPED_MAX_DEPTH.div_ceil(64);
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -230,8 +341,8 @@ impl Scanner<'_> {
             // At the start of a value.
             match self.peek() {
                 Some(b'{') => {
-                    if stack.len >= MAX_DEPTH {
-                        return err(self.pos, "nesting deeper than 512 levels");
+                    if stack.len >= self.max_depth {
+                        return self.too_deep();
                     }
                     self.pos += 1;
                     self.skip_ws();
@@ -244,8 +355,8 @@ impl Scanner<'_> {
                     }
                 }
                 Some(b'[') => {
-                    if stack.len >= MAX_DEPTH {
-                        return err(self.pos, "nesting deeper than 512 levels");
+                    if stack.len >= self.max_depth {
+                        return self.too_deep();
                     }
                     self.pos += 1;
                     self.skip_ws();
@@ -294,6 +405,15 @@ impl Scanner<'_> {
         }
     }
 
+    #[cold]
+    fn too_deep(&self) -> Result<(), JsonError> {
+        if self.max_depth == MAX_DEPTH {
+            err(self.pos, "nesting deeper than 512 levels")
+        } else {
+            err(self.pos, "nesting deeper than 512 levels inside the message")
+        }
+    }
+
     /// An object key and its colon; leaves `pos` at the member's value.
     fn key(&mut self) -> Result<(), JsonError> {
         if self.peek() != Some(b'"') {
@@ -314,6 +434,9 @@ impl Scanner<'_> {
         if self.input.get(self.pos..end) == Some(word) {
             self.pos = end;
             Ok(())
+        } else if word.starts_with(&self.input[self.pos..]) {
+            // A prefix cut by the end of the input (`tr`): more may follow.
+            err(self.input.len(), "unexpected end of input in a literal")
         } else {
             err(self.pos, "invalid literal")
         }
@@ -387,9 +510,13 @@ impl Scanner<'_> {
                     match input.get(i + 1) {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
                         Some(b'u') => {
-                            let hex = input.get(i + 2..i + 6);
-                            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                            let hex = &input[(i + 2).min(input.len())..(i + 6).min(input.len())];
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
                                 return err(i, "invalid \\u escape");
+                            }
+                            if hex.len() < 4 {
+                                // Cut by the end of the input: more may follow.
+                                return err(input.len(), "unterminated string");
                             }
                             i += 6;
                         }
@@ -540,6 +667,48 @@ mod tests {
         assert!(validate(s.as_bytes()).is_ok());
         let wrong = s.replacen("]}", "}]", 1);
         assert!(validate(wrong.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn skipper_finds_the_end_across_pieces() {
+        let text = b" [\"a]}\\\"\", {\"b\": [1, {}]}, 7] {\"next\":1}";
+        let end = text.windows(3).position(|w| w == b"] {").unwrap() + 1;
+        for cut in 0..text.len() {
+            let mut s = Skipper::new();
+            let got = match s.feed(&text[..cut]) {
+                Some(n) => n,
+                None => cut + s.feed(&text[cut..]).expect("ends"),
+            };
+            assert_eq!(got, end, "cut at {cut}");
+        }
+        assert_eq!(Skipper::new().feed(b"\"x\\\"y\" 1"), Some(6));
+        assert_eq!(Skipper::new().feed(b"12345 6"), Some(5));
+        assert_eq!(Skipper::new().feed(b"  true,"), Some(6));
+        assert_eq!(Skipper::new().feed(b"1234"), None);
+    }
+
+    #[test]
+    fn cut_tokens_report_the_end_of_input() {
+        for text in [
+            "tr", "[fals", "{\"a\":n", "\"\\u00", "\"\\u", "\"\\", "-", "1.", "1e+", "[1,", "{\"a\"",
+        ] {
+            let e = validate(text.as_bytes()).unwrap_err();
+            assert!(e.needs_more_input(text.len()), "{text:?}: {e}");
+        }
+        for text in ["tx", "[falze", "\"\\u0g", "\"\\x"] {
+            let e = validate(text.as_bytes()).unwrap_err();
+            assert!(!e.needs_more_input(text.len()), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn wrapped_texts_nest_deeper() {
+        let data = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        let body = format!("{{\"message\":{{\"data\":{data}}}}}");
+        assert!(validate(body.as_bytes()).is_err());
+        assert!(validate_wrapped(body.as_bytes()).is_ok());
+        let deep = "[".repeat(WRAPPED_MAX_DEPTH + 1) + &"]".repeat(WRAPPED_MAX_DEPTH + 1);
+        assert!(validate_wrapped(deep.as_bytes()).is_err());
     }
 
     #[test]

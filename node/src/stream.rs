@@ -168,11 +168,30 @@ fn fill_envelopes(
     Ok(Some(Either::A(n)))
 }
 
-fn lite3_frame(env: &Env, r: &mut Reader, blocking: bool) -> NResult<Option<lite3::Lite3Frame>> {
-    r.read(env, "Lite3Stream", blocking, |m, out| {
-        let flags = lite3::write(m, out)?;
-        Ok(lite3::frame(m, flags, std::mem::take(out)))
-    })
+/// The next frame of `s`. A message Lite3 cannot carry (data that is not
+/// an object, a number outside the finite doubles, an unpaired surrogate
+/// escape, nesting deeper than 32 levels) is skipped and counted, or, with
+/// `onUnconvertible: "error"`, thrown (`Usage`, with its seq) and the
+/// stream ends: later reads return `null`.
+fn lite3_frame(env: &Env, s: &mut Lite3Stream, blocking: bool) -> NResult<Option<lite3::Lite3Frame>> {
+    if s.failed {
+        return Ok(None);
+    }
+    loop {
+        let got = s.r.read(env, "Lite3Stream", blocking, |m, out| {
+            Ok(lite3::write(m, out).map(|flags| lite3::frame(m, flags, std::mem::take(out))))
+        })?;
+        match got {
+            None => return Ok(None),
+            Some(Ok(frame)) => return Ok(Some(frame)),
+            Some(Err(e)) if s.fail_unconvertible => {
+                s.r.close();
+                s.failed = true;
+                return Err(js_err(env, e));
+            }
+            Some(Err(_)) => s.skipped += 1,
+        }
+    }
 }
 
 /// Messages of a pool as JSON envelopes.
@@ -226,6 +245,12 @@ impl Stream {
 #[napi]
 pub struct Lite3Stream {
     r: Reader,
+    /// `onUnconvertible: "error"`: throw at a message Lite3 cannot carry.
+    fail_unconvertible: bool,
+    /// Ended by such a message (reads return `null`).
+    failed: bool,
+    /// Messages skipped because Lite3 cannot carry them.
+    skipped: u32,
 }
 
 #[napi]
@@ -233,18 +258,33 @@ impl Lite3Stream {
     pub(crate) fn new(cursor: Cursor, timeout: Option<Duration>, follow: Arc<Follow>) -> Lite3Stream {
         Lite3Stream {
             r: Reader::new(cursor, timeout, follow),
+            fail_unconvertible: false,
+            failed: false,
+            skipped: 0,
         }
     }
 
     /// The next frame, or `null` (caught up, or the stream ended).
     #[napi]
     pub fn next(&mut self, env: Env) -> NResult<Option<lite3::Lite3Frame>> {
-        lite3_frame(&env, &mut self.r, true)
+        lite3_frame(&env, self, true)
     }
 
     #[napi(js_name = "_poll")]
     pub fn poll(&mut self, env: Env) -> NResult<Option<lite3::Lite3Frame>> {
-        lite3_frame(&env, &mut self.r, false)
+        lite3_frame(&env, self, false)
+    }
+
+    /// `onUnconvertible: "error"` (set by index.js when opening).
+    #[napi(js_name = "_failOnUnconvertible")]
+    pub fn fail_on_unconvertible(&mut self) {
+        self.fail_unconvertible = true;
+    }
+
+    /// How many messages were skipped because Lite3 cannot carry them.
+    #[napi(getter)]
+    pub fn skipped(&self) -> u32 {
+        self.skipped
     }
 
     #[napi(js_name = "_ended")]

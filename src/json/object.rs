@@ -3,11 +3,12 @@
 //! `data` keeps its key order, number spelling and escapes on its way into a
 //! pool or to a terminal.
 
-use super::{next_value, skip_ws, validate};
+use super::{next_value_wrapped as next_value, skip_ws, validate_wrapped as validate};
 use crate::error::{Error, Result};
 
 /// The members of the JSON object `input` as `(key, value span)` pairs, in
-/// order. `input` must hold exactly one JSON object.
+/// order. `input` must hold exactly one JSON object; it wraps data, so it
+/// may nest up to [`crate::json::WRAPPED_MAX_DEPTH`] levels.
 pub fn members(input: &[u8]) -> Result<Vec<(String, std::ops::Range<usize>)>> {
     let span = validate(input).map_err(Error::from)?;
     if input[span.start] != b'{' {

@@ -88,6 +88,11 @@ impl MessageRef<'_> {
     /// Appends the message as a Lite3 document (the stored bytes for a
     /// Lite3 frame; converted for a JSON frame, whose data must then be an
     /// object, as the Lite3 message shape requires).
+    ///
+    /// Fails only when Lite3 cannot carry the message (data that is not an
+    /// object, a number outside the finite doubles, an unpaired surrogate
+    /// escape, nesting deeper than 32 levels), with `Usage` and the seq;
+    /// `out` is then left unchanged.
     pub fn write_lite3(&self, out: &mut Vec<u8>) -> Result<()> {
         match self.encoding {
             Encoding::Lite3 => {
@@ -98,15 +103,20 @@ impl MessageRef<'_> {
                 let tags = self.tags();
                 let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
                 lite3::encode_message_into(&tags, self.payload, out).map_err(|e| {
+                    let why = match e.kind {
+                        lite3::ErrorKind::Shape => "Lite3 messages carry an object as data",
+                        lite3::ErrorKind::Limit => "Lite3 nests at most 32 levels",
+                        _ => "Lite3 holds finite doubles and UTF-8 strings only",
+                    };
                     Error::new(
                         ErrorKind::Usage,
                         format!(
-                            "message {} cannot be represented as Lite3: {}",
+                            "Lite3 cannot represent message {}: {} ({why})",
                             self.seq, e.message
                         ),
                     )
                     .with_seq(self.seq)
-                    .with_hint("Lite3 messages carry an object as data")
+                    .with_hint("read this message as JSON")
                 })
             }
         }

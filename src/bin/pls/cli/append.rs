@@ -135,9 +135,20 @@ impl Ingest<'_> {
         let mut line_base = 1u64;
         let mut eof = false;
         let mut consumed = 0u64;
+        // Dropping a record too large for the pool, up to its end.
+        let mut skipping: Option<plasmite::json::Skipper> = None;
         loop {
+            if let Some(skipper) = skipping.as_mut() {
+                match skipper.feed(&buf[start..]) {
+                    Some(n) => {
+                        start += n;
+                        skipping = None;
+                    }
+                    None => start = buf.len(),
+                }
+            }
             // Take every complete value in the buffer.
-            while start < buf.len() {
+            while skipping.is_none() && start < buf.len() {
                 match plasmite::json::next_value(&buf, start) {
                     Ok(None) => start = buf.len(),
                     Ok(Some(span)) => {
@@ -162,8 +173,8 @@ impl Ingest<'_> {
                         }
                     }
                     Err(e) => {
-                        if e.offset >= buf.len() && !eof {
-                            break; // incomplete: read more
+                        if e.needs_more_input(buf.len()) && !eof {
+                            break; // cut by the end of the buffer: read more
                         }
                         let line = line_base + count_lines(&buf[..e.offset.min(buf.len())]);
                         let err = Error::usage(format!("malformed JSON on line {line}: {}", e.reason))
@@ -189,13 +200,17 @@ impl Ingest<'_> {
             consumed += start as u64;
             buf.drain(..start);
             start = 0;
-            if buf.len() > max_len + 64 {
+            if skipping.is_none() && buf.len() > max_len + 64 {
+                // The record in the buffer cannot fit the pool: drop all of
+                // it (never resume inside it), reading on to its end.
+                let record = plasmite::json::skip_ws(&buf, 0);
+                let line = line_base + count_lines(&buf[..record]);
                 let e = Error::usage(format!(
-                    "record on line {line_base} is larger than the pool's limit of {max_len} bytes"
-                ));
-                // Skip the oversized record up to the next newline if allowed.
-                let resume = buf.iter().position(|&b| b == b'\n').map_or(buf.len(), |p| p + 1);
-                start = self.bad_record(e, &buf, resume)?;
+                    "record on line {line} is larger than the pool's limit of {max_len} bytes"
+                ))
+                .with_hint("create the pool with a larger --size");
+                start = self.bad_record(e, &buf, record)?;
+                skipping = Some(plasmite::json::Skipper::new());
                 continue;
             }
             if !wait_readable(input.as_fd()) {

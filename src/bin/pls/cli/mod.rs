@@ -165,7 +165,8 @@ pub struct AppendArgs {
     /// Read the stream from this file instead of stdin
     #[arg(long, value_name = "FILE", conflicts_with = "json")]
     pub file: Option<PathBuf>,
-    /// On a malformed record: stop, or report it on stderr and go on (exit 1 at the end)
+    /// On a malformed record, or one too large for the pool: stop, or report it on stderr,
+    /// drop all of it and go on (exit 1 at the end)
     #[arg(long, value_enum, default_value_t = ErrorsArg::Stop)]
     pub errors: ErrorsArg,
     /// Do not print a receipt per message

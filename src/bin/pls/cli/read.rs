@@ -77,7 +77,7 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
     let mut cursor = pool.cursor(CursorOptions {
         start,
         max: a.max,
-        timeout: None,
+        timeout: a.timeout,
         tags: a.tags.clone(),
         gaps: match a.gaps {
             GapsArg::Continue => GapPolicy::Continue,

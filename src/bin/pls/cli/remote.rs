@@ -176,13 +176,24 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
                 Ok(None) => start = buf.len(),
                 Ok(Some(s)) if s.end == buf.len() && !eof => break,
                 Ok(Some(s)) => {
-                    let body = send(&buf[s.start..s.end])?;
+                    let sent = send(&buf[s.start..s.end]);
                     start = s.end;
-                    if !a.quiet {
-                        receipt(span(&body, "message")?, &mut out)?;
+                    match sent {
+                        Ok(body) if !a.quiet => receipt(span(&body, "message")?, &mut out)?,
+                        Ok(_) => {}
+                        // The server refused this record (too large for the
+                        // pool or the body limit): skip all of it.
+                        Err(e) if skip && e.kind() == ErrorKind::Usage => {
+                            ui.error(&e);
+                            bad += 1;
+                        }
+                        Err(e) => {
+                            flush_to(&mut stdout, &mut out)?;
+                            return Err(e);
+                        }
                     }
                 }
-                Err(e) if e.offset >= buf.len() && !eof => break,
+                Err(e) if e.needs_more_input(buf.len()) && !eof => break,
                 Err(e) => {
                     let err = Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason));
                     if !skip {
@@ -328,11 +339,24 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                             Error::new(ErrorKind::Internal, "bad error line in the stream")
                         }));
                     }
-                    let seq: u64 = std::str::from_utf8(span(&line, "seq")?)
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                        .ok_or_else(|| Error::new(ErrorKind::Internal, "a streamed message has no seq"))?;
-                    r.render(&line, &mut out)?;
+                    let rendered = span(&line, "seq").and_then(|s| {
+                        let seq: u64 = std::str::from_utf8(s)
+                            .ok()
+                            .and_then(|s| s.parse().ok())
+                            .ok_or_else(|| {
+                                Error::new(ErrorKind::Internal, "a streamed message has no seq")
+                            })?;
+                        r.render(&line, &mut out)?;
+                        Ok(seq)
+                    });
+                    let seq = match rendered {
+                        Ok(seq) => seq,
+                        Err(e) => {
+                            // Print what came before, then fail.
+                            flush_to(&mut stdout, &mut out)?;
+                            return Err(e);
+                        }
+                    };
                     next = seq + 1;
                     delivered += 1;
                     last_message = Instant::now();

@@ -2,7 +2,7 @@
 //! Encoding, validation and conversion are the pool's (`Pool::append_lite3`,
 //! `Pool::get_lite3`, `MessageRef::write_lite3`).
 
-use plasmite::{Error, Result};
+use plasmite::{Error, MessageRef, Result};
 
 /// Content type of a Lite3 document.
 pub const CONTENT_TYPE: &str = "application/x-plasmite-lite3";
@@ -17,6 +17,43 @@ pub fn push_frame(out: &mut Vec<u8>, seq: u64, timestamp_ns: u64, doc: &[u8]) ->
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(doc);
     Ok(())
+}
+
+/// What `tail_lite3` does with a message Lite3 cannot carry (data that is
+/// not an object, a number outside the finite doubles, an unpaired
+/// surrogate escape, nesting deeper than 32 levels): query parameter
+/// `on_unconvertible`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnUnconvertible {
+    /// Skip it, log it, and go on (the default: Lite3 stream parsers see
+    /// only frames they can read).
+    #[default]
+    Skip,
+    /// End the stream with an error.
+    Error,
+}
+
+impl std::str::FromStr for OnUnconvertible {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "skip" => Ok(OnUnconvertible::Skip),
+            "error" => Ok(OnUnconvertible::Error),
+            _ => Err(Error::usage(format!(
+                "bad on_unconvertible {s:?} (expected \"skip\" or \"error\")"
+            ))),
+        }
+    }
+}
+
+/// Appends message `m` as one tail frame, converting it through `doc`.
+/// `Err` (`Usage`, naming the seq) when Lite3 cannot carry the message;
+/// `out` is then unchanged.
+pub fn push_message(out: &mut Vec<u8>, doc: &mut Vec<u8>, m: &MessageRef<'_>) -> Result<()> {
+    doc.clear();
+    m.write_lite3(doc)?;
+    push_frame(out, m.seq, m.timestamp_ns, doc)
 }
 
 #[cfg(test)]

@@ -70,7 +70,9 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
   curl -sN \"$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000\"
   curl -sN \"$B/v0/pools/events/tail_lite3?since_seq=1&max=100\" -o frames.bin
   curl -s -X DELETE $B/v0/pools/events
-  (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error)";
+  (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error;
+  tail_lite3 skips messages Lite3 cannot carry, or ends with an error given
+  on_unconvertible=error)";
 
 /// Serve the pools of a directory over HTTP (protocol v0).
 #[derive(Debug, Args)]
@@ -163,6 +165,8 @@ pub struct Shared {
     max_tail_timeout: Option<Duration>,
     shutdown: AtomicBool,
     cors_origins: Vec<String>,
+    /// No log lines (`--quiet`).
+    quiet: bool,
 }
 
 impl Shared {
@@ -254,6 +258,7 @@ impl Server {
                 max_tail_timeout: config.max_tail_timeout,
                 shutdown: AtomicBool::new(false),
                 cors_origins: config.cors_origins,
+                quiet: config.quiet,
             }),
             tls,
             max_connections: config.max_connections.max(1),

@@ -403,6 +403,7 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
         timeout: None,
         tags: Vec::new(),
         gaps: GapPolicy::Continue,
+        on_unconvertible: lite3::OnUnconvertible::Skip,
     };
     let number = |k: &str, v: &str| {
         v.trim()
@@ -417,6 +418,7 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
             "timeout_ms" => plan.timeout = Some(Duration::from_millis(number(&k, &v)?)),
             "tag" => plan.tags.push(v),
             "gap_policy" => plan.gaps = v.parse()?,
+            "on_unconvertible" => plan.on_unconvertible = v.parse()?,
             _ => {}
         }
     }

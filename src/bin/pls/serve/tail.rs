@@ -1,11 +1,12 @@
 //! Tails: a cursor streamed to the client, JSON Lines or Lite3 frames.
 //!
-//! Each pass drains every committed message into a buffer, writes it (in
-//! pieces of at most [`PIECE`] bytes) and flushes, then waits on the pool's
-//! commit counter for a bounded slice. Between slices it checks for the
-//! end conditions: `max`, the inactivity timeout, server shutdown and a
-//! client that went away, so a vanished client frees its thread within
-//! one slice.
+//! The library's follow loop (`Cursor::follow`) drains every committed
+//! message into the response buffer, written out in pieces of at most
+//! [`PIECE`] bytes and flushed whenever the tail has caught up; it then waits
+//! on the pool's commit counter for at most one [`SLICE`]. When caught up the
+//! stream checks its own end conditions (server shutdown, a client that went
+//! away), so a vanished client frees its thread within one slice; `max` and
+//! the inactivity timeout are the cursor's.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -13,8 +14,9 @@ use std::time::{Duration, Instant};
 use super::http::{Conn, Head};
 use super::http_error::{send_error, HttpError};
 use super::{lite3, Shared};
-use plasmite::{CursorOptions, EndReason, GapPolicy, Pool, Start};
-use plasmite::{Error, ErrorKind};
+use plasmite::{
+    CursorOptions, Error, ErrorKind, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start,
+};
 
 /// Longest wait for a commit before the end conditions are checked again.
 const SLICE: Duration = Duration::from_millis(50);
@@ -37,6 +39,8 @@ pub struct Plan {
     pub tags: Vec<String>,
     /// Gap policy.
     pub gaps: GapPolicy,
+    /// Lite3 only: what to do with a message Lite3 cannot carry.
+    pub on_unconvertible: lite3::OnUnconvertible,
 }
 
 /// Holds one of the server's tail slots.
@@ -68,7 +72,7 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
     let cursor = pool.cursor(CursorOptions {
         start: plan.start,
         max: plan.max,
-        timeout: None,
+        timeout: plan.timeout,
         tags: plan.tags,
         gaps: plan.gaps,
     });
@@ -80,83 +84,175 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             return Ok(e.status);
         }
     };
-    let content_type = if plan.lite3 {
-        lite3::STREAM_CONTENT_TYPE
-    } else {
-        "application/jsonl"
+    // With on_unconvertible=error the head waits for the first pass, so an
+    // unconvertible first message gets a real error status.
+    let fail_unconvertible = plan.lite3 && plan.on_unconvertible == lite3::OnUnconvertible::Error;
+    let mut stream = Stream {
+        shared,
+        conn,
+        head,
+        pool_name: pool.name(),
+        lite3: plan.lite3,
+        fail_unconvertible,
+        started: false,
+        out: Vec::with_capacity(PIECE + 64 * 1024),
+        doc: Vec::new(),
+        unconvertible: false,
+        io_error: None,
+        peer_gone: false,
+        last_check: Instant::now(),
     };
-    conn.start_stream(head, 200, content_type)?;
-    let mut out: Vec<u8> = Vec::with_capacity(PIECE + 64 * 1024);
-    let mut doc: Vec<u8> = Vec::new();
-    let mut last_delivery = Instant::now();
-    let mut last_check = Instant::now();
-    loop {
-        let seen = pool.commit_counter();
-        let mut delivered = false;
-        let failure = loop {
-            let m = match cursor.try_next() {
-                Ok(Some(m)) => m,
-                Ok(None) => break None,
-                Err(e) => break Some(e),
-            };
-            delivered = true;
-            let rendered = if plan.lite3 {
-                doc.clear();
-                m.write_lite3(&mut doc)
-                    .and_then(|_| lite3::push_frame(&mut out, m.seq, m.timestamp_ns, &doc))
-            } else {
-                let mark = out.len();
-                let r = m.write_envelope(&mut out);
-                if r.is_err() {
-                    out.truncate(mark);
-                } else {
-                    out.push(b'\n');
-                }
-                r
-            };
-            if let Err(e) = rendered {
-                break Some(e);
-            }
-            if out.len() >= PIECE {
-                conn.send(&out)?;
-                out.clear();
-            }
-        };
-        if delivered {
-            last_delivery = Instant::now();
-        }
-        if let Some(e) = failure {
-            // One final error line (the Lite3 stream has no error frame).
-            if !plan.lite3 {
-                serde_json::to_writer(&mut out, &e.to_json()).ok();
-                out.push(b'\n');
-            }
-            conn.send(&out)?;
-            conn.end_stream()?;
-            return Ok(200);
-        }
-        conn.send(&out)?;
-        out.clear();
-        if cursor.end_reason() == Some(EndReason::Max) || shared.shutting_down() {
-            break;
-        }
-        let mut slice = SLICE;
-        if let Some(t) = plan.timeout {
-            let idle = last_delivery.elapsed();
-            if idle >= t {
-                break;
-            }
-            slice = slice.min(t - idle);
-        }
-        if last_check.elapsed() >= SLICE {
-            if conn.peer_closed() {
-                conn.close = true;
-                return Ok(200);
-            }
-            last_check = Instant::now();
-        }
-        pool.wait_for_commit(seen, slice);
+    if !fail_unconvertible {
+        stream.start()?;
     }
-    conn.end_stream()?;
-    Ok(200)
+    let how = Follow {
+        follow: true,
+        check_every: SLICE,
+    };
+    let end = cursor.follow(how, &mut stream);
+    if let Some(e) = stream.io_error.take() {
+        return Err(e);
+    }
+    match end {
+        Ok(_) if stream.peer_gone => {
+            stream.conn.close = true;
+            Ok(200)
+        }
+        Ok(_) => {
+            stream.start()?;
+            stream.conn.end_stream()?;
+            Ok(200)
+        }
+        Err(e) if stream.unconvertible => {
+            // on_unconvertible=error: an error status when nothing was sent
+            // yet; otherwise the frames before it, then the stream ends
+            // without its final chunk (an incomplete response).
+            super::log_line(
+                shared.quiet,
+                &format!("tail_lite3 {}: ended: {}", stream.pool_name, e.message()),
+            );
+            if !stream.started && stream.out.is_empty() {
+                let e = HttpError::from(e);
+                send_error(stream.conn, &e)?;
+                return Ok(e.status);
+            }
+            stream.start()?;
+            stream.flush()?;
+            stream.conn.close = true;
+            Err(std::io::Error::other(e.message().to_string()))
+        }
+        Err(e) => {
+            stream.start()?;
+            // One final error line (the Lite3 stream has no error frame).
+            if !stream.lite3 {
+                serde_json::to_writer(&mut stream.out, &e.to_json()).ok();
+                stream.out.push(b'\n');
+            }
+            stream.flush()?;
+            stream.conn.end_stream()?;
+            Ok(200)
+        }
+    }
+}
+
+/// A tail response in progress: what [`Cursor::follow`](plasmite::Cursor::follow)
+/// hands messages to.
+struct Stream<'a> {
+    shared: &'a Shared,
+    conn: &'a mut Conn,
+    head: &'a Head,
+    pool_name: String,
+    lite3: bool,
+    fail_unconvertible: bool,
+    /// Whether the response head was sent.
+    started: bool,
+    out: Vec<u8>,
+    doc: Vec<u8>,
+    /// The loop ended at a message Lite3 cannot carry (on_unconvertible=error).
+    unconvertible: bool,
+    /// The loop ended because writing to the client failed.
+    io_error: Option<std::io::Error>,
+    /// The client went away.
+    peer_gone: bool,
+    last_check: Instant,
+}
+
+impl Stream<'_> {
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            let content_type = if self.lite3 {
+                lite3::STREAM_CONTENT_TYPE
+            } else {
+                "application/jsonl"
+            };
+            self.conn.start_stream(self.head, 200, content_type)?;
+            self.started = true;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.conn.send(&self.out)?;
+        self.out.clear();
+        Ok(())
+    }
+
+    /// Sends what is pending; a write failure ends the follow loop.
+    fn send_pending(&mut self) -> plasmite::Result<()> {
+        match self.start().and_then(|_| self.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let err = Error::io("cannot write to the client", std::io::Error::from(e.kind()));
+                self.io_error = Some(e);
+                Err(err)
+            }
+        }
+    }
+}
+
+impl FollowSink for Stream<'_> {
+    fn message(&mut self, m: &MessageRef<'_>) -> plasmite::Result<()> {
+        if self.lite3 {
+            match lite3::push_message(&mut self.out, &mut self.doc, m) {
+                Err(e) if !self.fail_unconvertible => {
+                    // Skipped: Lite3 stream parsers only ever see frames.
+                    super::log_line(
+                        self.shared.quiet,
+                        &format!("tail_lite3 {}: skipped: {}", self.pool_name, e.message()),
+                    );
+                }
+                Err(e) => {
+                    self.unconvertible = true;
+                    return Err(e);
+                }
+                Ok(()) => {}
+            }
+        } else {
+            let mark = self.out.len();
+            if let Err(e) = m.write_envelope(&mut self.out) {
+                self.out.truncate(mark);
+                return Err(e);
+            }
+            self.out.push(b'\n');
+        }
+        if self.out.len() >= PIECE {
+            self.send_pending()?;
+        }
+        Ok(())
+    }
+
+    fn caught_up(&mut self, _skipped: u64) -> plasmite::Result<Flow> {
+        self.send_pending()?;
+        if self.shared.shutting_down() {
+            return Ok(Flow::Stop);
+        }
+        if self.last_check.elapsed() >= SLICE {
+            if self.conn.peer_closed() {
+                self.peer_gone = true;
+                return Ok(Flow::Stop);
+            }
+            self.last_check = Instant::now();
+        }
+        Ok(Flow::Continue)
+    }
 }
