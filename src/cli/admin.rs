@@ -188,11 +188,22 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
             .unwrap_err());
     }
     let mut damaged = 0;
+    // The exit code: Corrupt if any pool is damaged, else the kind of the
+    // first problem (a pool this user may not read is Permission).
+    let mut worst: Option<ErrorKind> = None;
     let mut reports = Vec::new();
     for (name, path) in &targets {
         let report = crate::pool::validate_path(path);
         if !report.is_clean() {
             damaged += 1;
+            let kind = if report.problems.iter().any(|p| p.kind == ErrorKind::Corrupt) {
+                ErrorKind::Corrupt
+            } else {
+                report.problems[0].kind
+            };
+            if worst != Some(ErrorKind::Corrupt) {
+                worst = Some(kind);
+            }
         }
         if a.json {
             let mut j = report.to_json();
@@ -217,7 +228,7 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
     }
     if damaged > 0 {
         ui.note(&format!("{damaged} pool(s) damaged"));
-        return Ok(Outcome::Exit(super::exit_code(ErrorKind::Corrupt)));
+        return Ok(Outcome::Exit(super::exit_code(worst.unwrap_or(ErrorKind::Corrupt))));
     }
     Ok(Outcome::Done)
 }
