@@ -36,6 +36,6 @@ pub use client::{validate_name, Client, PoolListing};
 pub use error::{Error, ErrorKind, Result};
 pub use message::{Message, MessageRef};
 pub use pool::{
-    install_fault_handler, Batch, BatchReceipt, Cursor, CursorOptions, Durability, Encoding, EndReason, GapPolicy, Lite3Frame, Pool,
-    PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
+    install_fault_handler, Batch, BatchReceipt, Cursor, CursorOptions, Durability, Encoding, EndReason,
+    GapPolicy, Lite3Frame, Pool, PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
 };

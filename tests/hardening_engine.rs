@@ -124,7 +124,11 @@ fn truncating_a_served_pool_fails_its_requests_and_nothing_else() {
     let r = s.get("/v0/pools/victim/messages/400");
     assert_eq!(r.kind(), "Corrupt", "{} {}", r.status, r.text());
     assert!(r.status >= 400);
-    assert!(r.text().contains("shrank from 1048576 to 65536 bytes"), "{}", r.text());
+    assert!(
+        r.text().contains("shrank from 1048576 to 65536 bytes"),
+        "{}",
+        r.text()
+    );
     let r = s.post("/v0/pools/victim/append", r#"{"data":{"after":true}}"#);
     assert_eq!(r.kind(), "Corrupt", "{} {}", r.status, r.text());
 
@@ -138,7 +142,11 @@ fn truncating_a_served_pool_fails_its_requests_and_nothing_else() {
     truncate(&s.dir.join("other.plasmite"), 0);
     let r = s.get("/v0/pools/other/info");
     assert_eq!(r.kind(), "Corrupt", "{} {}", r.status, r.text());
-    assert!(r.text().contains("shrank from 1048576 to 0 bytes"), "{}", r.text());
+    assert!(
+        r.text().contains("shrank from 1048576 to 0 bytes"),
+        "{}",
+        r.text()
+    );
 
     s.create("fresh", 1 << 16);
     let r = s.post("/v0/pools/fresh/append", r#"{"data":1}"#);
@@ -183,7 +191,10 @@ fn follow_then_truncate(len: u64) {
     let err = err.join().unwrap();
     assert_eq!(status.signal(), None, "tail died of a signal: {err}");
     assert_eq!(status.code(), Some(EXIT_CORRUPT), "{err}");
-    assert!(err.contains(&format!("shrank from 1048576 to {len} bytes")), "{err}");
+    assert!(
+        err.contains(&format!("shrank from 1048576 to {len} bytes")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -244,7 +255,11 @@ echo "get=$?"
     assert!(stdout.contains(&format!("rc={EXIT_IO}")), "{}", describe(&o));
     assert!(stderr.contains("the disk is full"), "{}", describe(&o));
     // The file itself is intact: what was published reads back.
-    assert!(stdout.contains("get=0") || stdout.contains("get=3"), "{}", describe(&o));
+    assert!(
+        stdout.contains("get=0") || stdout.contains("get=3"),
+        "{}",
+        describe(&o)
+    );
 }
 
 // ---------------------------------------------------------------- item 2
@@ -253,23 +268,35 @@ echo "get=$?"
 fn create_past_ulimit_f_is_an_io_error_and_leaves_no_temp_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new("sh");
-    cmd.args(["-c", "ulimit -f 100 && exec \"$0\" --dir \"$1\" create x --size 1M"])
-        .arg(env!("CARGO_BIN_EXE_pls"))
-        .arg(dir.path());
+    cmd.args([
+        "-c",
+        "ulimit -f 100 && exec \"$0\" --dir \"$1\" create x --size 1M",
+    ])
+    .arg(env!("CARGO_BIN_EXE_pls"))
+    .arg(dir.path());
     let o = run(cmd, Duration::from_secs(30), "create under ulimit -f");
     assert_eq!(o.status.signal(), None, "{}", describe(&o));
     assert_eq!(o.status.code(), Some(EXIT_IO), "{}", describe(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("File too large"), "{stderr}");
-    assert!(!stderr.contains(".x.plasmite."), "the error names the temp file: {stderr}");
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(
+        !stderr.contains(".x.plasmite."),
+        "the error names the temp file: {stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
     // A pool under the limit is still created (200 blocks: at least
     // 100 KiB, whether the shell counts 512- or 1024-byte blocks).
     let mut cmd = Command::new("sh");
-    cmd.args(["-c", "ulimit -f 200 && exec \"$0\" --dir \"$1\" create y --size 64K"])
-        .arg(env!("CARGO_BIN_EXE_pls"))
-        .arg(dir.path());
+    cmd.args([
+        "-c",
+        "ulimit -f 200 && exec \"$0\" --dir \"$1\" create y --size 64K",
+    ])
+    .arg(env!("CARGO_BIN_EXE_pls"))
+    .arg(dir.path());
     let o = run(cmd, Duration::from_secs(30), "small create under ulimit -f");
     assert!(o.status.success(), "{}", describe(&o));
 }
@@ -311,8 +338,15 @@ fn library_create_past_the_file_size_limit_is_an_io_error() {
     }
     let o = run(cmd, Duration::from_secs(60), "library create under RLIMIT_FSIZE");
     assert!(o.status.success(), "{}", describe(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("CHILD-OK"), "{}", describe(&o));
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("CHILD-OK"),
+        "{}",
+        describe(&o)
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
@@ -325,7 +359,9 @@ fn bad_index_slots_never_panic_and_doctor_reports_them() {
     let mut want = Vec::new();
     for i in 0..2000u64 {
         let body = format!(r#"{{"i":{i},"pad":"{}"}}"#, "w".repeat((i % 50) as usize));
-        let r = pool.append_json(body.as_bytes(), &["t"], Durability::Fast).unwrap();
+        let r = pool
+            .append_json(body.as_bytes(), &["t"], Durability::Fast)
+            .unwrap();
         want.push((r.seq, body));
     }
     let geo = pool.geometry();
@@ -336,11 +372,20 @@ fn bad_index_slots_never_panic_and_doctor_reports_them() {
     let pristine = std::fs::read(&path).unwrap();
     let ring = geo.ring_size;
     let (oldest, newest) = (info.oldest.unwrap(), info.newest.unwrap());
-    // Slot values that lie inside the retained range but are not frame
-    // starts; the first is the one that panicked ("mapping access out of
-    // bounds") because four bytes from it run past the end of the file.
-    let wrapped = (newest / 64 + 1) * ring; // a logical position past the wrap
-    for bad in [ring - 1, ring - 4, ring + ring - 1, wrapped - 1, wrapped - 3] {
+    // The published state (docs/format.md): generation at 256, slots at
+    // 320 and 384 holding oldest_pos at +0 and write_pos at +16.
+    let word = |off: usize| u64::from_le_bytes(pristine[off..off + 8].try_into().unwrap());
+    let slot = [320, 384][(word(256) % 2) as usize];
+    let (oldest_pos, write_pos) = (word(slot), word(slot + 16));
+    // Slot values inside the retained range that are not frame starts. The
+    // last byte of a lap (ring offset ring_size - 1) panicked ("mapping
+    // access out of bounds"): four bytes from it run past the file's end.
+    let lap_end = (write_pos / ring) * ring - 1;
+    assert!(
+        lap_end >= oldest_pos && lap_end < write_pos,
+        "the retained range must span the wrap"
+    );
+    for bad in [lap_end, lap_end - 3, lap_end - 6, oldest_pos + 1, write_pos - 1] {
         let mut b = pristine.clone();
         for seq in oldest..=newest {
             let off = 4096 + (seq % geo.index_capacity) as usize * 8;
@@ -349,7 +394,9 @@ fn bad_index_slots_never_panic_and_doctor_reports_them() {
         std::fs::write(&path, &b).unwrap();
         let pool = Pool::open(&path).unwrap();
         for (seq, body) in want.iter().filter(|(s, _)| *s >= oldest) {
-            let m = pool.get(*seq).unwrap_or_else(|e| panic!("slot {bad}: get({seq}): {e:?}"));
+            let m = pool
+                .get(*seq)
+                .unwrap_or_else(|e| panic!("slot {bad}: get({seq}): {e:?}"));
             let compact: serde_json::Value = serde_json::from_slice(m.payload()).unwrap();
             assert_eq!(compact, serde_json::from_str::<serde_json::Value>(body).unwrap());
         }
@@ -365,12 +412,24 @@ fn bad_index_slots_never_panic_and_doctor_reports_them() {
             "doctor",
         );
         assert_eq!(o.status.code(), Some(EXIT_CORRUPT), "{}", describe(&o));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("index slot of message"), "{}", describe(&o));
-        let o = run(pls_in(dir.path(), &["get", "ix", &newest.to_string()]), Duration::from_secs(30), "get");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("index slot of message"),
+            "{}",
+            describe(&o)
+        );
+        let o = run(
+            pls_in(dir.path(), &["get", "ix", &newest.to_string()]),
+            Duration::from_secs(30),
+            "get",
+        );
         assert!(o.status.success(), "slot {bad}: {}", describe(&o));
     }
     std::fs::write(&path, &pristine).unwrap();
-    let o = run(pls_in(dir.path(), &["doctor", "ix"]), Duration::from_secs(30), "doctor");
+    let o = run(
+        pls_in(dir.path(), &["doctor", "ix"]),
+        Duration::from_secs(30),
+        "doctor",
+    );
     assert!(o.status.success(), "{}", describe(&o));
 }
 
@@ -414,9 +473,14 @@ impl Drop for BusyWriter {
 /// Waits until process `pid` is in scheduler state `state` (/proc/PID/stat).
 fn wait_for_state(pid: u32, state: char) {
     let stat = format!("/proc/{pid}/stat");
-    serve_support::wait_for(&format!("pid {pid} in state {state}"), Duration::from_secs(10), || {
-        std::fs::read_to_string(&stat).is_ok_and(|s| s.rsplit(") ").next().is_some_and(|r| r.starts_with(state)))
-    });
+    serve_support::wait_for(
+        &format!("pid {pid} in state {state}"),
+        Duration::from_secs(10),
+        || {
+            std::fs::read_to_string(&stat)
+                .is_ok_and(|s| s.rsplit(") ").next().is_some_and(|r| r.starts_with(state)))
+        },
+    );
 }
 
 fn owner_pid(path: &Path) -> u32 {
@@ -462,19 +526,36 @@ fn a_pool_copied_while_its_lock_was_held_is_not_busy_forever() {
     assert_eq!(owner_pid(&copy), pid);
 
     // The holder is alive (stopped) but holds the original, not the copy.
-    let o = run(pls_in(dir.path(), &["doctor", "copy"]), Duration::from_secs(30), "doctor copy");
+    let o = run(
+        pls_in(dir.path(), &["doctor", "copy"]),
+        Duration::from_secs(30),
+        "doctor copy",
+    );
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(!o.status.success(), "{}", describe(&o));
-    assert!(text.contains(&format!("held by pid {pid} for another file")), "{}", describe(&o));
+    assert!(
+        text.contains(&format!("held by pid {pid} for another file")),
+        "{}",
+        describe(&o)
+    );
     let started = Instant::now();
     let mut cmd = pls_in(dir.path(), &["append", "copy"]);
     cmd.stdin(Stdio::piped());
     let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(b"{\"into\":\"copy\"}\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"into\":\"copy\"}\n")
+        .unwrap();
     let status = wait_bounded(&mut child, Duration::from_secs(60), "append to the copy");
     let err = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
     assert!(status.success(), "append to the copy: {status:?} {err}");
-    assert!(started.elapsed() < Duration::from_secs(9), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "took {:?}",
+        started.elapsed()
+    );
     let copied = Pool::open(&copy).unwrap();
     let newest = copied.newest_seq().unwrap().unwrap();
     assert_eq!(copied.get(newest).unwrap().payload(), br#"{"into":"copy"}"#);
@@ -485,20 +566,35 @@ fn a_pool_copied_while_its_lock_was_held_is_not_busy_forever() {
     // restored over the original in place (same inode): its recorded holder
     // is dead, and nothing else would ever release that lock.
     drop(writer);
-    let mut out = std::fs::OpenOptions::new().write(true).truncate(true).open(&orig).unwrap();
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&orig)
+        .unwrap();
     std::io::copy(&mut std::fs::File::open(&backup).unwrap(), &mut out).unwrap();
     drop(out);
     assert_eq!(owner_pid(&orig), pid);
-    let o = run(pls_in(dir.path(), &["doctor", "orig"]), Duration::from_secs(30), "doctor orig");
+    let o = run(
+        pls_in(dir.path(), &["doctor", "orig"]),
+        Duration::from_secs(30),
+        "doctor orig",
+    );
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains(&format!("held by pid {pid}, which is no longer running")),
+        String::from_utf8_lossy(&o.stdout)
+            .contains(&format!("held by pid {pid}, which is no longer running")),
         "{}",
         describe(&o)
     );
     let pool = Pool::open(&orig).unwrap();
     let started = Instant::now();
-    let r = pool.append_json(br#"{"into":"orig"}"#, &[] as &[&str], Durability::Fast).unwrap();
-    assert!(started.elapsed() < Duration::from_secs(9), "took {:?}", started.elapsed());
+    let r = pool
+        .append_json(br#"{"into":"orig"}"#, &[] as &[&str], Durability::Fast)
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(pool.get(r.seq).unwrap().payload(), br#"{"into":"orig"}"#);
     assert!(pool.validate().is_clean(), "{:?}", pool.validate());
 }
@@ -521,7 +617,11 @@ fn make_readable_only(dir: &Path, path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     // SAFETY: getuid cannot fail.
-    let mode = if unsafe { libc::getuid() } == 0 { 0o644 } else { 0o444 };
+    let mode = if unsafe { libc::getuid() } == 0 {
+        0o644
+    } else {
+        0o444
+    };
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
@@ -545,14 +645,23 @@ fn a_reader_without_write_permission_can_read_and_follow() {
     let limit = Duration::from_secs(30);
     let o = run(as_reader(&dir, &["get", "ro", "2"]), limit, "get");
     assert!(o.status.success(), "{}", describe(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains(r#""data":{"n":2}"#), "{}", describe(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(r#""data":{"n":2}"#),
+        "{}",
+        describe(&o)
+    );
     let o = run(as_reader(&dir, &["info", "ro"]), limit, "info");
     assert!(o.status.success(), "{}", describe(&o));
     let o = run(as_reader(&dir, &["doctor", "ro"]), limit, "doctor");
     assert!(o.status.success(), "{}", describe(&o));
     let o = run(as_reader(&dir, &["tail", "-n", "2", "ro"]), limit, "tail -n");
     assert!(o.status.success(), "{}", describe(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2, "{}", describe(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().count(),
+        2,
+        "{}",
+        describe(&o)
+    );
 
     // A follower wakes on a new message (by polling: it cannot tell the
     // writer it sleeps), and exits once it has it.
@@ -565,7 +674,8 @@ fn a_reader_without_write_permission_can_read_and_follow() {
         .unwrap();
     // Once it sleeps waiting for seq 4, append it.
     wait_for_state(follower.id(), 'S');
-    pool.append_json(br#"{"n":"new"}"#, &["x"], Durability::Fast).unwrap();
+    pool.append_json(br#"{"n":"new"}"#, &["x"], Durability::Fast)
+        .unwrap();
     let status = wait_bounded(&mut follower, limit, "read-only follower");
     let out = std::io::read_to_string(follower.stdout.take().unwrap()).unwrap();
     let err = std::io::read_to_string(follower.stderr.take().unwrap()).unwrap();
@@ -574,7 +684,12 @@ fn a_reader_without_write_permission_can_read_and_follow() {
 
     // Appending is refused with Permission, not a crash.
     let mut cmd = as_reader(&dir, &["append", "ro"]);
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(b"{\"no\":1}\n").unwrap();
     let status = wait_bounded(&mut child, limit, "read-only append");
     let err = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
@@ -589,8 +704,20 @@ fn a_reader_without_write_permission_can_read_and_follow() {
     if unsafe { libc::getuid() } == 0 {
         let o = run(as_reader(&dir, &["doctor", "ro"]), limit, "doctor unreadable");
         assert_eq!(o.status.code(), Some(EXIT_PERMISSION), "{}", describe(&o));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("Permission"), "{}", describe(&o));
-        let o = run(as_reader(&dir, &["doctor", "--json", "ro"]), limit, "doctor unreadable");
-        assert!(String::from_utf8_lossy(&o.stdout).contains(r#""kind":"Permission""#), "{}", describe(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Permission"),
+            "{}",
+            describe(&o)
+        );
+        let o = run(
+            as_reader(&dir, &["doctor", "--json", "ro"]),
+            limit,
+            "doctor unreadable",
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains(r#""kind":"Permission""#),
+            "{}",
+            describe(&o)
+        );
     }
 }

@@ -228,7 +228,9 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
     }
     if damaged > 0 {
         ui.note(&format!("{damaged} pool(s) damaged"));
-        return Ok(Outcome::Exit(super::exit_code(worst.unwrap_or(ErrorKind::Corrupt))));
+        return Ok(Outcome::Exit(super::exit_code(
+            worst.unwrap_or(ErrorKind::Corrupt),
+        )));
     }
     Ok(Outcome::Done)
 }

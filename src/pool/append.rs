@@ -275,7 +275,8 @@ impl Pool {
             }
             count += 1;
         }
-        let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id()).map_err(|e| e.with_path(inner.path()))?;
+        let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id())
+            .map_err(|e| e.with_path(inner.path()))?;
         let (mut st, mut gen) = inner.load_state()?;
         let timestamp_ns = now_ns();
         let first_seq = st.next_seq;

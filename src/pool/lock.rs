@@ -167,7 +167,9 @@ fn pid_namespace() -> u64 {
     static NS: OnceLock<u64> = OnceLock::new();
     *NS.get_or_init(|| {
         use std::os::unix::fs::MetadataExt;
-        std::fs::metadata("/proc/self/ns/pid").map(|m| m.ino()).unwrap_or(0)
+        std::fs::metadata("/proc/self/ns/pid")
+            .map(|m| m.ino())
+            .unwrap_or(0)
     })
 }
 
@@ -211,7 +213,9 @@ pub fn lock<'a>(map: &'a Mapping, file: &File, file_id: (u64, u64)) -> Result<Wr
                 ErrorKind::Busy,
                 format!("the pool's writer lock has been held for over {LOCK_PATIENCE:?} (by pid {owner})"),
             )
-            .with_hint("another process is stuck while appending; stop it or retry (pls doctor shows the holder)"));
+            .with_hint(
+                "another process is stuck while appending; stop it or retry (pls doctor shows the holder)",
+            ));
         }
         let deadline = realtime_after(Duration::from_millis(200));
         // SAFETY: as above; `deadline` is a valid timespec.
@@ -233,7 +237,8 @@ pub fn lock<'a>(map: &'a Mapping, file: &File, file_id: (u64, u64)) -> Result<Wr
     }
     // Who holds it, for `orphaned`: the file and namespace before the pid.
     map.atomic_u64(OFF_OWNER_INO).store(file_id.1, Ordering::Relaxed);
-    map.atomic_u64(OFF_OWNER_PIDNS).store(pid_namespace(), Ordering::Relaxed);
+    map.atomic_u64(OFF_OWNER_PIDNS)
+        .store(pid_namespace(), Ordering::Relaxed);
     map.atomic_u32(OFF_OWNER_PID).store(own_pid(), Ordering::Release);
     Ok(WriterGuard { map })
 }

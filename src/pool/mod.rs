@@ -218,8 +218,8 @@ impl Pool {
             .write(true)
             .open(path)
             .or_else(|e| {
-                let denied = e.kind() == std::io::ErrorKind::PermissionDenied
-                    || e.raw_os_error() == Some(libc::EROFS);
+                let denied =
+                    e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(libc::EROFS);
                 if !denied {
                     return Err(e);
                 }
@@ -512,7 +512,9 @@ impl Inner {
                 "pool file shrank from {expected} to {} bytes while in use",
                 m.len()
             ))
-            .with_hint("the file was truncated by another program; restore it from a copy or recreate the pool"),
+            .with_hint(
+                "the file was truncated by another program; restore it from a copy or recreate the pool",
+            ),
             Ok(_) => Error::new(
                 ErrorKind::Io,
                 "a page of the pool file could not be written or read: the disk is full \
@@ -606,14 +608,18 @@ fn without_sigxfsz<T>(f: impl FnOnce() -> T) -> T {
     let mut xfsz = SigSet::empty();
     xfsz.add(Signal::SIGXFSZ);
     let mut old = SigSet::empty();
-    let blocked = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&xfsz), Some(&mut old)).is_ok()
+    let blocked = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&xfsz), Some(&mut old))
+        .is_ok()
         && !old.contains(Signal::SIGXFSZ);
     let r = f();
     if blocked {
         let pending = sigpending_set();
         // SAFETY: a valid, initialized signal set.
         if unsafe { libc::sigismember(&pending, libc::SIGXFSZ) } == 1 {
-            let zero = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
             // SAFETY: a valid signal set and timeout; consumes the pending
             // SIGXFSZ so that unblocking it below does not deliver it.
             unsafe { libc::sigtimedwait(xfsz.as_ref(), std::ptr::null_mut(), &zero) };

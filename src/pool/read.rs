@@ -43,7 +43,11 @@ impl Inner {
         // position has at least 8 bytes of ring left (the ring size is a
         // multiple of 8). A position from a bad index slot may not be.
         if pos % 8 != 0 {
-            return Err(layout::frame_error("position is not 8-byte aligned", pos, &self.geo));
+            return Err(layout::frame_error(
+                "position is not 8-byte aligned",
+                pos,
+                &self.geo,
+            ));
         }
         let room = ring - pos % ring;
         let off = self.ring_off(pos);
