@@ -215,11 +215,17 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
                 "{name}: ok ({} messages checked)",
                 report.messages_checked
             ))?;
+            for w in &report.warnings {
+                print(format_args!("  warning: {}", w.message))?;
+            }
         } else {
             print(format_args!("{name}: {} problem(s)", report.problems.len()))?;
             for p in &report.problems {
                 let at = p.offset.map(|o| format!(" at offset {o}")).unwrap_or_default();
                 print(format_args!("  {}{at}: {}", p.kind, p.message))?;
+            }
+            for w in &report.warnings {
+                print(format_args!("  warning: {}", w.message))?;
             }
         }
     }

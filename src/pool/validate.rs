@@ -42,6 +42,9 @@ pub struct Report {
     pub overtaken: bool,
     /// Everything wrong, in file order.
     pub problems: Vec<Problem>,
+    /// Things worth knowing that need no repair (the pool recovers by
+    /// itself), e.g. a writer lock left held by a process that died.
+    pub warnings: Vec<Problem>,
 }
 
 impl Report {
@@ -58,6 +61,9 @@ impl Report {
             "stale_index_slots": self.stale_index_slots,
             "overtaken": self.overtaken,
             "problems": self.problems.iter().map(|p| serde_json::json!({
+                "kind": p.kind.as_str(), "offset": p.offset, "message": p.message,
+            })).collect::<Vec<_>>(),
+            "warnings": self.warnings.iter().map(|p| serde_json::json!({
                 "kind": p.kind.as_str(), "offset": p.offset, "message": p.message,
             })).collect::<Vec<_>>(),
         })
@@ -81,8 +87,8 @@ const SLOTS_LISTED: u64 = 10;
 pub(super) fn run(inner: &Inner) -> Report {
     let mut report = Report::default();
     if let Some(orphan) = super::lock::orphaned(inner.map(), inner.file_id()) {
-        report.problems.push(Problem {
-            kind: ErrorKind::Corrupt,
+        report.warnings.push(Problem {
+            kind: ErrorKind::Busy,
             offset: Some(super::layout::OFF_OWNER_PID as u64),
             message: format!("{}; the next append takes the lock over", orphan.describe()),
         });
