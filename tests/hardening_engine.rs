@@ -724,3 +724,84 @@ fn a_reader_without_write_permission_can_read_and_follow() {
         );
     }
 }
+
+// ------------------------------------------- item 1: the handler's scope
+
+extern "C" fn host_handler(_: libc::c_int, _: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: _exit is async-signal-safe.
+    unsafe { libc::_exit(42) }
+}
+
+/// In a child: maybe install a host SIGBUS handler, open a pool (which
+/// installs plasmite's), then fault on a truncated mapping that is not a
+/// pool's.
+fn fault_outside_a_pool(host: bool) {
+    if host {
+        // SAFETY: installs a handler that only calls _exit.
+        unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = host_handler as *const () as usize;
+            act.sa_flags = libc::SA_SIGINFO;
+            libc::sigemptyset(&mut act.sa_mask);
+            assert_eq!(libc::sigaction(libc::SIGBUS, &act, std::ptr::null_mut()), 0);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pool = Client::new(dir.path()).create_pool("p", 1 << 16).unwrap();
+    pool.append_json(b"1", &[] as &[&str], Durability::Fast).unwrap();
+    let path = dir.path().join("other");
+    std::fs::write(&path, vec![1u8; 8192]).unwrap();
+    let f = std::fs::File::open(&path).unwrap();
+    // SAFETY: maps 8192 bytes of a file of that size; it is then truncated,
+    // and reading it faults on purpose (the point of this test).
+    unsafe {
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            8192,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            std::os::fd::AsRawFd::as_raw_fd(&f),
+            0,
+        );
+        assert_ne!(p, libc::MAP_FAILED);
+        truncate_file(&path);
+        let v = std::ptr::read_volatile((p as *const u8).add(4096));
+        println!("READ {v}");
+    }
+}
+
+fn truncate_file(path: &Path) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+}
+
+#[test]
+fn faults_outside_pool_mappings_keep_the_hosts_behaviour() {
+    if let Ok(role) = std::env::var("HARDENING_FAULT_ROLE") {
+        fault_outside_a_pool(role == "host");
+        return;
+    }
+    for (role, want_code, want_signal) in [("host", Some(42), None), ("default", None, Some(libc::SIGBUS))] {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "faults_outside_pool_mappings_keep_the_hosts_behaviour",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("HARDENING_FAULT_ROLE", role)
+        .env("RUST_BACKTRACE", "0");
+        let o = run(cmd, Duration::from_secs(60), role);
+        assert!(
+            !String::from_utf8_lossy(&o.stdout).contains("READ"),
+            "{role}: {}",
+            describe(&o)
+        );
+        assert_eq!(o.status.code(), want_code, "{role}: {}", describe(&o));
+        assert_eq!(o.status.signal(), want_signal, "{role}: {}", describe(&o));
+    }
+}

@@ -153,6 +153,9 @@ mod linux {
                 continue;
             }
             let page = addr & !(PAGE.load(Ordering::Relaxed) - 1);
+            // Marked before the zero page appears: another thread that reads
+            // the zero page and then checks the mark sees it.
+            s.damaged.store(true, Ordering::SeqCst);
             // SAFETY (caller's): the page lies inside a live mapping owned by
             // the engine (registered until just before it is unmapped), so
             // replacing it affects nothing else.
@@ -164,11 +167,7 @@ mod linux {
                 -1,
                 0,
             );
-            if p == libc::MAP_FAILED {
-                return false;
-            }
-            s.damaged.store(true, Ordering::Release);
-            return true;
+            return p != libc::MAP_FAILED;
         }
         false
     }
