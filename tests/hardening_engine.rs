@@ -725,6 +725,44 @@ fn a_reader_without_write_permission_can_read_and_follow() {
     }
 }
 
+#[test]
+fn a_pool_on_a_read_only_filesystem_can_be_read() {
+    if !can_mount_tmpfs() {
+        eprintln!("SKIPPED: cannot make a private mount namespace here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pool = Client::new(dir.path()).create_pool("rofs", 1 << 16).unwrap();
+    pool.append_json(br#"{"on":"rofs"}"#, &["x"], Durability::Fast)
+        .unwrap();
+    drop(pool);
+    let script = r#"set -e
+mount --bind "$2" "$2"
+mount -o remount,ro,bind "$2" "$2"
+"$1" --dir "$2" get rofs 1
+"$1" --dir "$2" info rofs >/dev/null
+"$1" --dir "$2" doctor rofs
+"$1" --dir "$2" tail -f --timeout 200ms rofs || test $? -eq 124
+set +e
+echo '{"no":1}' | "$1" --dir "$2" append rofs
+echo "append=$?"
+"#;
+    let mut cmd = Command::new("unshare");
+    cmd.args(["-m", "sh", "-c", script, "sh"])
+        .arg(env!("CARGO_BIN_EXE_pls"))
+        .arg(dir.path());
+    let o = run(cmd, Duration::from_secs(60), "read-only filesystem");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", describe(&o));
+    assert!(out.contains(r#""data":{"on":"rofs"}"#), "{}", describe(&o));
+    assert!(out.contains("rofs: ok (1 messages checked)"), "{}", describe(&o));
+    assert!(
+        out.contains(&format!("append={EXIT_PERMISSION}")),
+        "{}",
+        describe(&o)
+    );
+}
+
 // ------------------------------------------- item 1: the handler's scope
 
 extern "C" fn host_handler(_: libc::c_int, _: *mut libc::siginfo_t, _: *mut libc::c_void) {

@@ -256,7 +256,7 @@ impl Pool {
         if inner.is_read_only() {
             return Err(Error::new(
                 ErrorKind::Permission,
-                "cannot append: the pool was opened read-only (no write permission on its file)",
+                "cannot append: the pool was opened read-only (this process may not write its file, or the filesystem is read-only)",
             )
             .with_path(inner.path()));
         }
