@@ -135,7 +135,10 @@ pub(super) fn run(inner: &Inner) -> Report {
         match step {
             Ok(next) => pos = next,
             Err(None) => {
-                report.overtaken = true;
+                match inner.check_damage() {
+                    Err(e) => report.problems.push(Problem::from(&e)),
+                    Ok(()) => report.overtaken = true,
+                }
                 return report;
             }
             Err(Some(e)) => {
@@ -193,6 +196,11 @@ pub(super) fn run(inner: &Inner) -> Report {
                 report.stale_index_slots - SLOTS_LISTED
             ),
         });
+    }
+    // A page that faulted during the walk (the file shrank meanwhile).
+    if let Err(e) = inner.check_damage() {
+        report.problems.push(Problem::from(&e));
+        return report;
     }
     if !inner.still_retained(st.oldest_pos, gen).unwrap_or(false) {
         report.overtaken = true;
