@@ -158,6 +158,61 @@ fn truncating_a_served_pool_fails_its_requests_and_nothing_else() {
     );
 }
 
+#[test]
+fn a_library_user_survives_a_pool_truncated_under_it() {
+    // This test process maps the pool itself: a SIGBUS would end the test
+    // binary, not fail one test.
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::new(dir.path());
+    let pool = client.create_pool("lib", 1 << 20).unwrap();
+    let other = client.create_pool("other", 1 << 16).unwrap();
+    let mut batch = plasmite::Batch::new();
+    for i in 0..400 {
+        batch
+            .push_json(
+                format!(r#"{{"i":{i},"pad":"{}"}}"#, "z".repeat(400)).as_bytes(),
+                &["t"],
+            )
+            .unwrap();
+    }
+    pool.append_batch(&batch, Durability::Fast).unwrap();
+    let path = dir.path().join("lib.plasmite");
+    truncate(&path, 65536);
+    // Readers on several threads at once: each gets the error.
+    let readers: Vec<_> = (0..4)
+        .map(|t| {
+            let pool = pool.clone();
+            std::thread::spawn(move || {
+                let mut errors = 0;
+                for seq in (300 + t..=400).step_by(4) {
+                    match pool.get(seq) {
+                        Ok(m) => panic!("get({seq}) returned {m:?} from a truncated pool"),
+                        Err(e) => {
+                            assert_eq!(e.kind(), ErrorKind::Corrupt, "{e:?}");
+                            assert!(e.message().contains("shrank from 1048576 to 65536"), "{e:?}");
+                            errors += 1;
+                        }
+                    }
+                }
+                errors
+            })
+        })
+        .collect();
+    for r in readers {
+        assert!(r.join().unwrap() > 0);
+    }
+    assert!(pool.is_damaged());
+    let e = pool
+        .append_json(b"1", &[] as &[&str], Durability::Fast)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e:?}");
+    assert!(!pool.validate().is_clean());
+    // Another pool is untouched; reopening the truncated one is refused.
+    assert!(!other.is_damaged());
+    other.append_json(b"2", &[] as &[&str], Durability::Fast).unwrap();
+    assert_eq!(Pool::open(&path).unwrap_err().kind(), ErrorKind::Corrupt);
+}
+
 /// `pls tail -f` on a pool that is truncated to `len` once it has printed
 /// everything: it must exit with Corrupt and say the file shrank.
 fn follow_then_truncate(len: u64) {
