@@ -45,7 +45,8 @@ pub mod remote;
 pub use client::{validate_name, Client, PoolListing, POOL_EXTENSION};
 pub use error::{Error, ErrorKind, Result};
 pub use pool::{
-    encode_tags, format_rfc3339, validate_path, write_rfc3339, Batch, BatchReceipt, Cursor, CursorOptions,
-    Durability, Encoding, EndReason, Flow, Follow, FollowEnd, FollowSink, GapPolicy, Geometry, Lite3Frame,
-    Message, MessageRef, Pool, PoolInfo, PoolOptions, Problem, Receipt, Report, Start, FLAG_STORED_LITE3,
+    encode_tags, format_rfc3339, install_fault_handler, validate_path, write_rfc3339, Batch, BatchReceipt,
+    Cursor, CursorOptions, Durability, Encoding, EndReason, Flow, Follow, FollowEnd, FollowSink, GapPolicy,
+    Geometry, Lite3Frame, Message, MessageRef, Pool, PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
+    FLAG_STORED_LITE3,
 };

@@ -12,6 +12,8 @@ mod engine_cursor;
 mod engine_damage;
 mod engine_wrap;
 mod error_kinds;
+mod hardening_engine;
+mod hardening_engine_xfsz;
 mod hardening_input;
 mod hardening_input_lite3;
 mod lite3_edges;

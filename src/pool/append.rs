@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 
 use super::layout::{self, Encoding, FrameHeader, State, FRAME_HEADER_LEN, WRAP_MARKER};
 use super::{lock, now_ns, Inner, Pool, Probe};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// How far an append goes before it returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -244,6 +244,13 @@ impl Pool {
         I: Iterator<Item = Frame<'a>> + Clone,
     {
         let inner = self.inner();
+        if inner.is_read_only() {
+            return Err(Error::new(
+                ErrorKind::Permission,
+                "cannot append: the pool was opened read-only (this process may not write its file, or the filesystem is read-only)",
+            )
+            .with_path(inner.path()));
+        }
         let ring = inner.geo().ring_size;
         let mut count = 0u64;
         for f in frames.clone() {
@@ -259,7 +266,8 @@ impl Pool {
             }
             count += 1;
         }
-        let guard = lock::lock(inner.map()).map_err(|e| e.with_path(inner.path()))?;
+        let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id())
+            .map_err(|e| e.with_path(inner.path()))?;
         let (mut st, mut gen) = inner.load_state()?;
         let timestamp_ns = now_ns();
         let first_seq = st.next_seq;
@@ -267,6 +275,9 @@ impl Pool {
             for f in frames {
                 inner.place(&mut st, &mut gen, f, timestamp_ns)?;
             }
+            // A write that faulted went to a zero page, not the file: do
+            // not make it visible.
+            inner.check_damage()?;
             inner.publish(&mut gen, &st);
         }
         drop(guard);
@@ -297,6 +308,7 @@ impl Inner {
         let end = pos + skip + len;
         if end - st.oldest_pos > ring {
             self.evict(st, end - ring, &mut pos, &mut skip)?;
+            self.check_damage()?;
             // Readers must learn that those frames are gone before any byte of
             // them is overwritten.
             self.publish(gen, st);

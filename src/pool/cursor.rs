@@ -265,6 +265,11 @@ impl Cursor {
                     self.pos = None;
                 }
                 if self.next_seq >= st.next_seq {
+                    // Caught up: before a follower waits, make sure the file
+                    // did not shrink under it (else it would wait forever).
+                    if let Err(e) = inner.check_end() {
+                        return Err(self.fail(e));
+                    }
                     return Ok(false);
                 }
             }

@@ -20,6 +20,12 @@ pub const STATIC_HEADER_LEN: usize = 64;
 pub const OFF_BOOT_ID: usize = 128;
 /// Pid of the current lock holder (informational, for diagnostics and repair).
 pub const OFF_OWNER_PID: usize = 144;
+/// Inode number of the file the lock holder opened (written before the pid,
+/// so that a copy of a file taken while its lock was held can be told apart).
+pub const OFF_OWNER_INO: usize = 152;
+/// Pid namespace (inode of `/proc/self/ns/pid`) of the lock holder: its pid
+/// is only checked for liveness from the same namespace.
+pub const OFF_OWNER_PIDNS: usize = 160;
 /// The process-shared robust mutex that serializes writers.
 pub const OFF_MUTEX: usize = 192;
 /// Space reserved for the mutex.

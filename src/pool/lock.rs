@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use nix::fcntl::{Flock, FlockArg};
 
-use super::layout::{MUTEX_SPACE, OFF_BOOT_ID, OFF_COMMIT, OFF_MUTEX, OFF_OWNER_PID};
+use super::layout::{
+    MUTEX_SPACE, OFF_BOOT_ID, OFF_COMMIT, OFF_MUTEX, OFF_OWNER_INO, OFF_OWNER_PID, OFF_OWNER_PIDNS,
+};
 use super::map::Mapping;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -76,6 +78,8 @@ pub fn initialize(map: &Mapping) -> Result<()> {
     // Clear a sleeping bit left by followers of an earlier boot.
     map.atomic_u32(OFF_COMMIT).fetch_and(!1, Ordering::SeqCst);
     map.atomic_u32(OFF_OWNER_PID).store(0, Ordering::SeqCst);
+    map.atomic_u64(OFF_OWNER_INO).store(0, Ordering::Relaxed);
+    map.atomic_u64(OFF_OWNER_PIDNS).store(0, Ordering::Relaxed);
     map.write(OFF_BOOT_ID, &boot_id());
     Ok(())
 }
@@ -107,21 +111,111 @@ pub struct WriterGuard<'a> {
     map: &'a Mapping,
 }
 
-/// Takes the writer lock, waiting at most `LOCK_PATIENCE`.
-pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
+/// Why the recorded holder of a held lock cannot be holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orphan {
+    /// The holder's process is no longer running.
+    Dead(u32),
+    /// The holder had another file open: this one is a copy taken while the
+    /// lock was held.
+    OtherFile(u32),
+}
+
+impl Orphan {
+    /// Says what is wrong, for `doctor` and errors.
+    pub fn describe(self) -> String {
+        match self {
+            Orphan::Dead(pid) => format!("the writer lock is held by pid {pid}, which is no longer running"),
+            Orphan::OtherFile(pid) => format!(
+                "the writer lock is marked held by pid {pid} for another file (this file is a copy taken while it was held)"
+            ),
+        }
+    }
+}
+
+/// When the pool file records a lock holder (pid set), whether that holder
+/// cannot be holding this file's lock: dead (checked only from the holder's
+/// own pid namespace), or the holder had another inode open. `None` when the
+/// holder may be alive and holding it, or is unknown.
+pub fn orphaned(map: &Mapping, file_id: (u64, u64)) -> Option<Orphan> {
+    let pid = map.atomic_u32(OFF_OWNER_PID).load(Ordering::Acquire);
+    if pid == 0 {
+        return None;
+    }
+    let ino = map.atomic_u64(OFF_OWNER_INO).load(Ordering::Relaxed);
+    if ino != 0 && ino != file_id.1 {
+        return Some(Orphan::OtherFile(pid));
+    }
+    let ns = map.atomic_u64(OFF_OWNER_PIDNS).load(Ordering::Relaxed);
+    if ns != 0 && ns == pid_namespace() && pid != own_pid() && !process_alive(pid) {
+        return Some(Orphan::Dead(pid));
+    }
+    None
+}
+
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// The inode of this process's pid namespace (0 if unknown), cached.
+fn pid_namespace() -> u64 {
+    static NS: OnceLock<u64> = OnceLock::new();
+    *NS.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self/ns/pid")
+            .map(|m| m.ino())
+            .unwrap_or(0)
+    })
+}
+
+/// Re-initializes a mutex whose recorded holder cannot be holding it (see
+/// [`orphaned`]), under an exclusive `flock` so only one process repairs it
+/// and only after re-checking that it is still orphaned.
+fn recover(map: &Mapping, file: &File, file_id: (u64, u64)) -> Result<()> {
+    let handle = file
+        .try_clone()
+        .map_err(|e| Error::io("cannot lock pool file", e))?;
+    let guard = Flock::lock(handle, FlockArg::LockExclusive)
+        .map_err(|(_, e)| Error::io("cannot lock pool file", std::io::Error::from(e)))?;
+    if orphaned(map, file_id).is_some() {
+        initialize(map)?;
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Takes the writer lock, waiting at most `LOCK_PATIENCE`. A lock held for
+/// a while by a holder that cannot be holding it (see [`orphaned`]) is
+/// taken over.
+pub fn lock<'a>(map: &'a Mapping, file: &File, file_id: (u64, u64)) -> Result<WriterGuard<'a>> {
     let m = mutex_ptr(map);
     // SAFETY: `m` is the initialized process-shared mutex in the mapping,
     // which outlives the guard.
     let mut rc = unsafe { libc::pthread_mutex_trylock(m) };
     let started = Instant::now();
     while rc == libc::EBUSY || rc == libc::ETIMEDOUT {
+        // Held through a whole timed wait: worth a look at the holder (a
+        // system call, paid only on this slow path).
+        if rc == libc::ETIMEDOUT && orphaned(map, file_id).is_some() {
+            recover(map, file, file_id)?;
+            // SAFETY: as above.
+            rc = unsafe { libc::pthread_mutex_trylock(m) };
+            continue;
+        }
         if started.elapsed() >= LOCK_PATIENCE {
             let owner = map.atomic_u32(OFF_OWNER_PID).load(Ordering::Relaxed);
             return Err(Error::new(
                 ErrorKind::Busy,
                 format!("the pool's writer lock has been held for over {LOCK_PATIENCE:?} (by pid {owner})"),
             )
-            .with_hint("another process is stuck while appending; stop it or retry"));
+            .with_hint(
+                "another process is stuck while appending; stop it or retry (pls doctor shows the holder)",
+            ));
         }
         let deadline = realtime_after(Duration::from_millis(200));
         // SAFETY: as above; `deadline` is a valid timespec.
@@ -141,7 +235,11 @@ pub fn lock(map: &Mapping) -> Result<WriterGuard<'_>> {
             ),
         ));
     }
-    map.atomic_u32(OFF_OWNER_PID).store(own_pid(), Ordering::Relaxed);
+    // Who holds it, for `orphaned`: the file and namespace before the pid.
+    map.atomic_u64(OFF_OWNER_INO).store(file_id.1, Ordering::Relaxed);
+    map.atomic_u64(OFF_OWNER_PIDNS)
+        .store(pid_namespace(), Ordering::Relaxed);
+    map.atomic_u32(OFF_OWNER_PID).store(own_pid(), Ordering::Release);
     Ok(WriterGuard { map })
 }
 

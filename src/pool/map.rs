@@ -13,22 +13,39 @@ use memmap2::{MmapOptions, MmapRaw};
 
 use crate::error::{Error, Result};
 
-/// A read-write shared mapping of a pool file.
+/// A shared mapping of a pool file (read-write, or read-only for a
+/// process that may only read the file).
 pub struct Mapping {
     raw: MmapRaw,
     len: usize,
+    /// Our slot in the fault registry (see `fault`), if we got one.
+    slot: Option<usize>,
 }
 
 impl Mapping {
     /// Maps `len` bytes of `file`. The caller has checked the file length
-    /// against the header, so no access lands past the end of the file.
-    pub fn new(file: &File, len: u64) -> Result<Mapping> {
+    /// against the header, so no access lands past the end of the file (a
+    /// file that shrinks later is caught by the fault handler). A read-only
+    /// mapping must never be written: `Pool` refuses every write first.
+    pub fn new(file: &File, len: u64, writable: bool) -> Result<Mapping> {
         let len = usize::try_from(len).map_err(|_| Error::usage("pool too large to map"))?;
-        let raw = MmapOptions::new()
-            .len(len)
-            .map_raw(file)
-            .map_err(|e| Error::io("cannot map pool file", e))?;
-        Ok(Mapping { raw, len })
+        let mut options = MmapOptions::new();
+        options.len(len);
+        let raw = if writable {
+            options.map_raw(file)
+        } else {
+            options.map_raw_read_only(file)
+        }
+        .map_err(|e| Error::io("cannot map pool file", e))?;
+        let slot = super::fault::register(raw.as_ptr(), len);
+        Ok(Mapping { raw, len, slot })
+    }
+
+    /// Whether a page of this mapping faulted (the file shrank, or the disk
+    /// could not back a write) and was replaced by zeros.
+    #[inline]
+    pub fn damaged(&self) -> bool {
+        self.slot.is_some_and(super::fault::damaged)
     }
 
     fn check(&self, off: usize, len: usize) {
@@ -80,5 +97,14 @@ impl Mapping {
         self.check(off, len);
         // SAFETY: in bounds (checked).
         unsafe { self.raw.as_mut_ptr().add(off) }
+    }
+}
+
+impl Drop for Mapping {
+    fn drop(&mut self) {
+        // Before `raw` is unmapped (fields drop after this runs).
+        if let Some(slot) = self.slot {
+            super::fault::unregister(slot);
+        }
     }
 }

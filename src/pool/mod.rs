@@ -6,6 +6,7 @@
 mod append;
 mod crc;
 mod cursor;
+mod fault;
 mod follow;
 mod layout;
 mod lite3;
@@ -26,6 +27,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use append::{Batch, BatchReceipt, Durability, Receipt};
 pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
+pub use fault::install_fault_handler;
 pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
@@ -124,10 +126,17 @@ pub(crate) struct Inner {
     file: File,
     map: Mapping,
     geo: Geometry,
+    /// Opened without write permission: reads only (see `Pool::open`).
+    read_only: bool,
+    /// The file's (device, inode), recorded with the writer lock's holder.
+    file_id: (u64, u64),
 }
 
 /// Low bit of the commit word: some follower is asleep on it.
 const SLEEPING: u32 = 1;
+
+/// How often a follower of a read-only pool checks for new messages.
+const READ_ONLY_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
 pub(crate) fn now_ns() -> u64 {
     SystemTime::now()
@@ -151,15 +160,17 @@ impl Pool {
             .unwrap_or(Path::new("."));
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pool");
         let tmp = dir.join(format!(".{file_name}.{}.{}.tmp", std::process::id(), now_ns()));
-        let result = (|| {
+        // Growing the file past `ulimit -f` raises SIGXFSZ, which kills by
+        // default: hold it off in this thread so the call fails with EFBIG.
+        let result = without_sigxfsz(|| {
             let file = OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create_new(true)
                 .open(&tmp)
-                .map_err(|e| Error::io("cannot create pool file", e).with_path(&tmp))?;
+                .map_err(|e| Error::io("cannot create pool file", e).with_path(path))?;
             file.set_len(geo.file_size)
-                .map_err(|e| Error::io("cannot size pool file", e).with_path(&tmp))?;
+                .map_err(|e| Error::io("cannot size pool file", e).with_path(path))?;
             // Reserve the blocks now: a write into a hole of a shared mapping
             // on a full disk would be a SIGBUS, not an error.
             nix::fcntl::posix_fallocate(
@@ -169,15 +180,15 @@ impl Pool {
             )
             .map_err(|e| {
                 Error::io("cannot allocate pool file", std::io::Error::from(e))
-                    .with_path(&tmp)
+                    .with_path(path)
                     .with_hint("is the disk full?")
             })?;
-            let map = Mapping::new(&file, geo.file_size)?;
+            let map = Mapping::new(&file, geo.file_size, true)?;
             map.write(0, &geo.encode());
             write_slot(&map, 0, &State::EMPTY);
             lock::initialize(&map)?;
             file.sync_all()
-                .map_err(|e| Error::io("cannot sync pool file", e).with_path(&tmp))?;
+                .map_err(|e| Error::io("cannot sync pool file", e).with_path(path))?;
             drop(map);
             // link(2) fails if the name exists: no window where two creators
             // both succeed or a reader sees a half-written file.
@@ -188,7 +199,7 @@ impl Pool {
                     Error::io("cannot create pool", e).with_path(path)
                 }
             })
-        })();
+        });
         let _ = std::fs::remove_file(&tmp);
         result?;
         if let Ok(d) = File::open(dir) {
@@ -198,13 +209,26 @@ impl Pool {
     }
 
     /// Opens an existing pool file, checking its header and length before
-    /// mapping it.
+    /// mapping it. A file this process may read but not write (another
+    /// user's pool, a read-only filesystem) is opened read-only: reads and
+    /// follows work (a follower then polls, see `docs/format.md`), appends
+    /// fail with `Permission`.
     pub fn open(path: impl AsRef<Path>) -> Result<Pool> {
         let path = path.as_ref();
+        let mut read_only = false;
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .open(path)
+            .or_else(|e| {
+                let denied =
+                    e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(libc::EROFS);
+                if !denied {
+                    return Err(e);
+                }
+                read_only = true;
+                OpenOptions::new().read(true).open(path)
+            })
             .map_err(|e| {
                 let err = Error::io("cannot open pool", e).with_path(path);
                 if err.kind() == ErrorKind::NotFound {
@@ -213,10 +237,14 @@ impl Pool {
                     err
                 }
             })?;
-        let len = file
+        let meta = file
             .metadata()
-            .map_err(|e| Error::io("cannot stat pool", e).with_path(path))?
-            .len();
+            .map_err(|e| Error::io("cannot stat pool", e).with_path(path))?;
+        let len = meta.len();
+        let file_id = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
         let mut head = [0u8; layout::STATIC_HEADER_LEN + 4];
         if len >= HEADER_SIZE {
             use std::os::unix::fs::FileExt;
@@ -224,11 +252,22 @@ impl Pool {
                 .map_err(|e| Error::io("cannot read pool header", e).with_path(path))?;
         }
         let geo = Geometry::decode(&head, len).map_err(|e| e.with_path(path))?;
-        let map = Mapping::new(&file, geo.file_size).map_err(|e| e.with_path(path))?;
-        lock::ensure_initialized(&map, &file).map_err(|e| e.with_path(path))?;
+        let map = Mapping::new(&file, geo.file_size, !read_only).map_err(|e| e.with_path(path))?;
+        if !read_only {
+            // A reader never takes the writer lock, so a read-only opener
+            // leaves it to the next writer.
+            lock::ensure_initialized(&map, &file).map_err(|e| e.with_path(path))?;
+        }
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let pool = Pool {
-            inner: Arc::new(Inner { path, file, map, geo }),
+            inner: Arc::new(Inner {
+                path,
+                file,
+                map,
+                geo,
+                read_only,
+                file_id,
+            }),
         };
         pool.inner
             .load_state()
@@ -244,6 +283,20 @@ impl Pool {
     /// The pool's name (its file name without `.plasmite`).
     pub fn name(&self) -> String {
         pool_name(&self.inner.path)
+    }
+
+    /// Whether the pool was opened read-only (this process may not write
+    /// the file): appends fail with `Permission`.
+    pub fn is_read_only(&self) -> bool {
+        self.inner.read_only
+    }
+
+    /// Whether a page of this open pool faulted (the file shrank under it, or
+    /// the disk could not back a write; see [`install_fault_handler`]).
+    /// Every operation through it then fails; reopen the pool to see the
+    /// file as it now is.
+    pub fn is_damaged(&self) -> bool {
+        self.inner.map.damaged()
     }
 
     /// The file geometry.
@@ -417,6 +470,7 @@ impl Inner {
             fence(Ordering::Acquire);
             let g2 = self.gen().load(Ordering::Relaxed);
             if g1 == g2 {
+                self.check_damage()?;
                 if slot_gen != g1 || crc != st.checksum(g1) || !st.is_consistent(self.geo.ring_size) {
                     return Err(Error::corrupt("the pool's published state is damaged")
                         .with_offset(OFF_SLOTS[(g1 & 1) as usize] as u64)
@@ -429,6 +483,50 @@ impl Inner {
                 std::thread::yield_now();
             }
         }
+    }
+
+    /// Fails if a page of the mapping faulted (see `fault`): what was read
+    /// may be zeros standing in for a missing page, what was written may not
+    /// have reached the file. One relaxed load when all is well.
+    #[inline]
+    pub(crate) fn check_damage(&self) -> Result<()> {
+        if self.map.damaged() {
+            Err(self.damage_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Fails if the file is now shorter than the pool (truncated by another
+    /// program). No system call: it reads the mapping's last byte, which
+    /// faults (and so marks the mapping damaged) exactly when the file no
+    /// longer reaches its end. For followers about to wait.
+    pub(crate) fn check_end(&self) -> Result<()> {
+        let mut last = [0u8; 1];
+        self.map.read(self.geo.file_size as usize - 1, &mut last);
+        self.check_damage()
+    }
+
+    #[cold]
+    fn damage_error(&self) -> Error {
+        let expected = self.geo.file_size;
+        let err = match self.file.metadata() {
+            Ok(m) if m.len() < expected => Error::corrupt(format!(
+                "pool file shrank from {expected} to {} bytes while in use",
+                m.len()
+            ))
+            .with_hint(
+                "the file was truncated by another program; restore it from a copy or recreate the pool",
+            ),
+            Ok(_) => Error::new(
+                ErrorKind::Io,
+                "a page of the pool file could not be written or read: the disk is full \
+                 (the file's blocks were never reserved, e.g. a sparse copy) or the device failed",
+            )
+            .with_hint("free disk space (or copy the pool without --sparse), then reopen it"),
+            Err(e) => Error::io("cannot stat pool after a fault on its mapping", e),
+        };
+        err.with_path(&self.path)
     }
 
     /// Publishes `st` as the next generation. Caller holds the writer lock.
@@ -464,6 +562,15 @@ impl Inner {
     /// Sleeps until the commit counter moves past `seen` (a value of
     /// [`commit_count`](Inner::commit_count)), at most `timeout`.
     pub(crate) fn wait_commit(&self, seen: u32, timeout: std::time::Duration) {
+        if self.read_only {
+            // A read-only mapping cannot set the sleeping bit, so no writer
+            // would wake us: poll the counter instead.
+            let start = std::time::Instant::now();
+            while self.commit_count() == seen & (u32::MAX >> 1) && start.elapsed() < timeout {
+                std::thread::sleep(READ_ONLY_POLL.min(timeout - start.elapsed().min(timeout)));
+            }
+            return;
+        }
         let before = self.commit().fetch_or(SLEEPING, Ordering::SeqCst);
         if before >> 1 == seen & (u32::MAX >> 1) {
             notify::wait(self.commit(), before | SLEEPING, timeout);
@@ -484,5 +591,51 @@ impl Inner {
 
     pub(crate) fn file_handle(&self) -> &File {
         &self.file
+    }
+
+    pub(crate) fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub(crate) fn file_id(&self) -> (u64, u64) {
+        self.file_id
+    }
+}
+
+/// Runs `f` with SIGXFSZ blocked in this thread, then discards a SIGXFSZ that
+/// `f` raised: a file grown past `ulimit -f` then fails with `EFBIG` instead
+/// of killing the process, without changing the process's signal actions.
+fn without_sigxfsz<T>(f: impl FnOnce() -> T) -> T {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+    let mut xfsz = SigSet::empty();
+    xfsz.add(Signal::SIGXFSZ);
+    let mut old = SigSet::empty();
+    let blocked = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&xfsz), Some(&mut old))
+        .is_ok()
+        && !old.contains(Signal::SIGXFSZ);
+    let r = f();
+    if blocked {
+        let pending = sigpending_set();
+        // SAFETY: a valid, initialized signal set.
+        if unsafe { libc::sigismember(&pending, libc::SIGXFSZ) } == 1 {
+            let zero = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            // SAFETY: a valid signal set and timeout; consumes the pending
+            // SIGXFSZ so that unblocking it below does not deliver it.
+            unsafe { libc::sigtimedwait(xfsz.as_ref(), std::ptr::null_mut(), &zero) };
+        }
+        let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+    }
+    r
+}
+
+fn sigpending_set() -> libc::sigset_t {
+    // SAFETY: sigpending fills the zeroed set it is given.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigpending(&mut set);
+        set
     }
 }

@@ -39,10 +39,21 @@ impl Inner {
     /// against the ring; the bytes may be racing a writer).
     pub(crate) fn probe(&self, pos: u64) -> Result<Probe> {
         let ring = self.geo.ring_size;
+        // Frames and wrap markers start 8-byte aligned, so an aligned
+        // position has at least 8 bytes of ring left (the ring size is a
+        // multiple of 8). A position from a bad index slot may not be.
+        if pos % 8 != 0 {
+            return Err(layout::frame_error(
+                "position is not 8-byte aligned",
+                pos,
+                &self.geo,
+            ));
+        }
         let room = ring - pos % ring;
         let off = self.ring_off(pos);
         let mut marker = [0u8; 4];
         self.map.read(off, &mut marker);
+        self.check_damage()?;
         if u32::from_le_bytes(marker) == WRAP_MARKER {
             return Ok(Probe::Wrap { next: pos + room });
         }
@@ -51,6 +62,7 @@ impl Inner {
         }
         let mut head = [0u8; FRAME_HEADER_LEN];
         self.map.read(off, &mut head);
+        self.check_damage()?;
         let h = FrameHeader::decode(&head).map_err(|e| layout::frame_error(e.message(), pos, &self.geo))?;
         if h.frame_len() > room {
             return Err(layout::frame_error(
@@ -101,6 +113,7 @@ impl Inner {
             // needs filling, and then only the new part.
             buf.resize(body, 0);
             self.map.read(self.ring_off(pos) + FRAME_HEADER_LEN, buf);
+            self.check_damage()?;
         }
         if !self.still_retained(pos, gen)? {
             return Err(Miss::Evicted);
@@ -129,7 +142,7 @@ impl Inner {
     /// it is right, else a scan from the oldest frame.
     pub(crate) fn locate(&self, seq: u64, st: &State, gen: u64) -> Result<u64, Miss> {
         let hinted = self.map.atomic_u64(self.index_off(seq)).load(Ordering::Relaxed);
-        if hinted >= st.oldest_pos && hinted < st.write_pos {
+        if hinted >= st.oldest_pos && hinted < st.write_pos && hinted % 8 == 0 {
             if let Ok(Probe::Frame(h)) = self.probe(hinted) {
                 if h.seq == seq {
                     return Ok(hinted);

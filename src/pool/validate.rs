@@ -33,14 +33,18 @@ impl From<&Error> for Problem {
 pub struct Report {
     /// Frames read and verified.
     pub messages_checked: u64,
-    /// Index slots that point elsewhere than their message (harmless: reads
-    /// fall back to a scan; left by a writer killed mid-append).
+    /// Index slots that point elsewhere than their message. Reads fall back
+    /// to a scan, so no answer changes, but a healthy pool has none: each is
+    /// also reported as a problem (the first few one by one).
     pub stale_index_slots: u64,
     /// Whether the pool changed while it was being checked (a live pool):
     /// the walk stopped where writers overtook it.
     pub overtaken: bool,
     /// Everything wrong, in file order.
     pub problems: Vec<Problem>,
+    /// Things worth knowing that need no repair (the pool recovers by
+    /// itself), e.g. a writer lock left held by a process that died.
+    pub warnings: Vec<Problem>,
 }
 
 impl Report {
@@ -59,6 +63,9 @@ impl Report {
             "problems": self.problems.iter().map(|p| serde_json::json!({
                 "kind": p.kind.as_str(), "offset": p.offset, "message": p.message,
             })).collect::<Vec<_>>(),
+            "warnings": self.warnings.iter().map(|p| serde_json::json!({
+                "kind": p.kind.as_str(), "offset": p.offset, "message": p.message,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -74,8 +81,18 @@ pub(crate) fn validate_path(path: &Path) -> Report {
     }
 }
 
+/// Index slots reported one by one; the rest are summed up.
+const SLOTS_LISTED: u64 = 10;
+
 pub(super) fn run(inner: &Inner) -> Report {
     let mut report = Report::default();
+    if let Some(orphan) = super::lock::orphaned(inner.map(), inner.file_id()) {
+        report.warnings.push(Problem {
+            kind: ErrorKind::Busy,
+            offset: Some(super::layout::OFF_OWNER_PID as u64),
+            message: format!("{}; the next append takes the lock over", orphan.describe()),
+        });
+    }
     let (st, gen) = match inner.load_state() {
         Ok(s) => s,
         Err(e) => {
@@ -118,7 +135,10 @@ pub(super) fn run(inner: &Inner) -> Report {
         match step {
             Ok(next) => pos = next,
             Err(None) => {
-                report.overtaken = true;
+                match inner.check_damage() {
+                    Err(e) => report.problems.push(Problem::from(&e)),
+                    Ok(()) => report.overtaken = true,
+                }
                 return report;
             }
             Err(Some(e)) => {
@@ -151,9 +171,36 @@ pub(super) fn run(inner: &Inner) -> Report {
             .map()
             .atomic_u64(inner.index_off(s))
             .load(std::sync::atomic::Ordering::Relaxed);
-        if positions.get((s - st.oldest_seq) as usize) != Some(&slot) {
+        let actual = positions.get((s - st.oldest_seq) as usize);
+        if actual != Some(&slot) {
             report.stale_index_slots += 1;
+            if report.stale_index_slots <= SLOTS_LISTED {
+                report.problems.push(Problem {
+                    kind: ErrorKind::Corrupt,
+                    offset: Some(inner.index_off(s) as u64),
+                    message: format!(
+                        "index slot of message {s} points at ring position {slot}, not at its frame{}; \
+                         reads fall back to a scan",
+                        actual.map(|p| format!(" (at {p})")).unwrap_or_default()
+                    ),
+                });
+            }
         }
+    }
+    if report.stale_index_slots > SLOTS_LISTED {
+        report.problems.push(Problem {
+            kind: ErrorKind::Corrupt,
+            offset: Some(HEADER_SIZE),
+            message: format!(
+                "{} more index slots point elsewhere than their message",
+                report.stale_index_slots - SLOTS_LISTED
+            ),
+        });
+    }
+    // A page that faulted during the walk (the file shrank meanwhile).
+    if let Err(e) = inner.check_damage() {
+        report.problems.push(Problem::from(&e));
+        return report;
     }
     if !inner.still_retained(st.oldest_pos, gen).unwrap_or(false) {
         report.overtaken = true;

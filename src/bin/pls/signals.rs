@@ -18,6 +18,11 @@ pub fn install() {
         // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
         let _ = unsafe { sigaction(sig, &action) };
     }
+    // Growing a file past `ulimit -f` then fails with EFBIG (an Io error)
+    // instead of killing the command or the server.
+    let ignore = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
+    // SAFETY: SIG_IGN runs no code.
+    let _ = unsafe { sigaction(Signal::SIGXFSZ, &ignore) };
 }
 
 /// Whether Ctrl-C or SIGTERM arrived.

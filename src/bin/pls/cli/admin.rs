@@ -188,11 +188,22 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
             .unwrap_err());
     }
     let mut damaged = 0;
+    // The exit code: Corrupt if any pool is damaged, else the kind of the
+    // first problem (a pool this user may not read is Permission).
+    let mut worst: Option<ErrorKind> = None;
     let mut reports = Vec::new();
     for (name, path) in &targets {
         let report = plasmite::validate_path(path);
         if !report.is_clean() {
             damaged += 1;
+            let kind = if report.problems.iter().any(|p| p.kind == ErrorKind::Corrupt) {
+                ErrorKind::Corrupt
+            } else {
+                report.problems[0].kind
+            };
+            if worst != Some(ErrorKind::Corrupt) {
+                worst = Some(kind);
+            }
         }
         if a.json {
             let mut j = report.to_json();
@@ -204,11 +215,17 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
                 "{name}: ok ({} messages checked)",
                 report.messages_checked
             ))?;
+            for w in &report.warnings {
+                print(format_args!("  warning: {}", w.message))?;
+            }
         } else {
             print(format_args!("{name}: {} problem(s)", report.problems.len()))?;
             for p in &report.problems {
                 let at = p.offset.map(|o| format!(" at offset {o}")).unwrap_or_default();
                 print(format_args!("  {}{at}: {}", p.kind, p.message))?;
+            }
+            for w in &report.warnings {
+                print(format_args!("  warning: {}", w.message))?;
             }
         }
     }
@@ -217,7 +234,7 @@ pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error>
     }
     if damaged > 0 {
         ui.note(&format!("{damaged} pool(s) damaged"));
-        return Ok(Outcome::Exit(ErrorKind::Corrupt.exit_code()));
+        return Ok(Outcome::Exit(worst.unwrap_or(ErrorKind::Corrupt).exit_code()));
     }
     Ok(Outcome::Done)
 }

@@ -333,6 +333,7 @@ pub enum Outcome {
 /// Entry point of both binaries.
 pub fn main() {
     signals::install();
+    plasmite::install_fault_handler();
     let cli = Cli::parse();
     let ui = Ui::new(cli.color);
     let code = match run(cli, &ui) {

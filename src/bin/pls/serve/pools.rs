@@ -65,7 +65,9 @@ impl Pools {
         };
         let id = (meta.dev(), meta.ino());
         if let Some((pool, dev, ino)) = self.cache.read().expect("pool cache").get(name) {
-            if (*dev, *ino) == id {
+            // A mapping that faulted (the file shrank) is opened afresh, so a
+            // file restored in place serves again without a restart.
+            if (*dev, *ino) == id && !pool.is_damaged() {
                 return Ok(pool.clone());
             }
         }
