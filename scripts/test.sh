@@ -42,6 +42,8 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+# The engine alone, as library users and the Node addon build it.
+cargo clippy --lib --no-default-features -- -D warnings
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --quiet
 # Benchmarks are compiled (so they cannot rot) but run only by scripts/bench*.
 cargo build --workspace --benches

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::sync::atomic::Ordering;
 
 use super::layout::{self, Encoding, FrameHeader, State, FRAME_HEADER_LEN, WRAP_MARKER};
+use super::message::MessageRef;
 use super::{lock, now_ns, Inner, Pool, Probe};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -93,6 +94,21 @@ struct BatchItem {
 }
 
 impl Batch {
+    /// Message `i` of the batch as [`Pool::append_batch`] stored it (`r` is
+    /// that append's receipt): the stored tags and payload bytes, lent from
+    /// the batch, so a face can answer with the envelope without reading
+    /// the ring back. `None` when `i` is out of range.
+    pub fn stored(&self, i: usize, r: &BatchReceipt) -> Option<MessageRef<'_>> {
+        let item = self.items.get(i)?;
+        Some(MessageRef {
+            seq: r.first_seq + i as u64,
+            timestamp_ns: r.timestamp_ns,
+            encoding: item.encoding,
+            tags_json: &self.bytes[item.tags.clone()],
+            payload: &self.bytes[item.payload.clone()],
+        })
+    }
+
     /// An empty batch.
     pub fn new() -> Batch {
         Batch::default()

@@ -49,18 +49,37 @@ impl Pool {
     /// validated and stored byte for byte; its tags are copied into the
     /// frame so tag filters never decode payloads.
     pub fn append_lite3(&self, bytes: &[u8], durability: Durability) -> Result<Receipt> {
+        let mut tags_json = Vec::new();
+        let m = self.append_lite3_stored(bytes, &mut tags_json, durability)?;
+        Ok(Receipt {
+            seq: m.seq,
+            timestamp_ns: m.timestamp_ns,
+        })
+    }
+
+    /// Like [`append_lite3`](Pool::append_lite3), lending back the message
+    /// as stored (its tags encoded into `tags_json`, its payload `bytes`), so
+    /// the caller can answer with its envelope without reading the ring.
+    pub fn append_lite3_stored<'a>(
+        &self,
+        bytes: &'a [u8],
+        tags_json: &'a mut Vec<u8>,
+        durability: Durability,
+    ) -> Result<MessageRef<'a>> {
         let parts = lite3::validate_message(bytes).map_err(input_error)?;
-        let mut tags = Vec::new();
-        encode_tags(&parts.tags, &mut tags)?;
+        encode_tags(&parts.tags, tags_json)?;
         let frame = Frame {
             encoding: Encoding::Lite3,
-            tags: &tags,
+            tags: tags_json,
             payload: bytes,
         };
         let r = self.write_frames(std::iter::once(frame), durability)?;
-        Ok(Receipt {
+        Ok(MessageRef {
             seq: r.first_seq,
             timestamp_ns: r.timestamp_ns,
+            encoding: Encoding::Lite3,
+            tags_json,
+            payload: bytes,
         })
     }
 

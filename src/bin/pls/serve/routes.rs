@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plasmite::{Durability, Error, ErrorKind, GapPolicy, MessageRef, Result, Start};
+use plasmite::{Batch, Durability, Error, ErrorKind, GapPolicy, Result, Start};
 
 use super::auth::Op;
 use super::http::{Conn, Head};
@@ -318,19 +318,13 @@ fn append(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Routed {
     }
     let data = data.ok_or_else(|| Error::usage("the body needs a \"data\" member"))?;
     let pool = shared.pools.open(name)?;
-    let mut payload = Vec::with_capacity(data.len());
-    plasmite::json::compact_into(data, &mut payload).map_err(|e| Error::usage(e.to_string()))?;
-    let r = pool.append_json(&payload, &tags, durability)?;
-    let mut tags_json = Vec::new();
-    plasmite::encode_tags(&tags, &mut tags_json)?;
-    let msg = MessageRef {
-        seq: r.seq,
-        timestamp_ns: r.timestamp_ns,
-        encoding: plasmite::Encoding::Json,
-        tags_json: &tags_json,
-        payload: &payload,
-    };
-    let mut out = Vec::with_capacity(payload.len() + 128);
+    // Validated (at the data's own depth limit) and compacted once, into the
+    // batch; the answer is written from what was stored.
+    let mut batch = Batch::new();
+    batch.push_json(data, &tags)?;
+    let r = pool.append_batch(&batch, durability)?;
+    let msg = batch.stored(0, &r).expect("one message");
+    let mut out = Vec::with_capacity(msg.payload.len() + 128);
     out.extend_from_slice(b"{\"message\":");
     msg.write_envelope(&mut out)?;
     out.push(b'}');
@@ -361,11 +355,11 @@ fn append_lite3(shared: &Shared, conn: &mut Conn, head: &Head, name: &str) -> Ro
     }
     let bytes = read_body(shared, conn, head)?;
     let pool = shared.pools.open(name)?;
-    let r = pool.append_lite3(&bytes, durability)?;
-    let msg = pool.get(r.seq)?;
+    let mut tags_json = Vec::new();
+    let msg = pool.append_lite3_stored(&bytes, &mut tags_json, durability)?;
     let mut out = Vec::with_capacity(bytes.len() * 2 + 128);
     out.extend_from_slice(b"{\"message\":");
-    msg.as_ref().write_envelope(&mut out)?;
+    msg.write_envelope(&mut out)?;
     out.push(b'}');
     Ok(Reply::Json(200, out))
 }
