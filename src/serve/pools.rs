@@ -46,7 +46,7 @@ impl Pools {
     }
 
     fn not_found(name: &str, path: &str) -> Error {
-        Error::new(ErrorKind::NotFound, format!("no pool named {name:?}"))
+        Error::new(ErrorKind::NotFound, format!("pool {name:?} not found"))
             .with_path(path)
             .with_hint("create it with POST /v0/pools")
     }

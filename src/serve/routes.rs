@@ -91,16 +91,102 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             Ok(204)
         }
         Err(e) => {
+            // The client gets names, never paths; the full story goes to
+            // the server's own log.
+            if !shared.quiet && e.error.path().is_some() {
+                let path = e
+                    .error
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                eprintln!(
+                    "{} {}: {} {}: {} ({path})",
+                    head.method,
+                    head.path,
+                    e.status,
+                    e.error.kind(),
+                    e.error.message()
+                );
+            }
             send_error(conn, &e)?;
             Ok(e.status)
         }
     }
 }
 
-/// Sends an error envelope.
+/// Sends an error envelope (its [public](public_error_json) form).
 pub fn send_error(conn: &mut Conn, e: &HttpError) -> std::io::Result<()> {
-    let body = serde_json::to_vec(&e.error.to_json()).unwrap_or_default();
+    let body = serde_json::to_vec(&public_error_json(&e.error)).unwrap_or_default();
     conn.respond(e.status, "application/json", &[], &body)
+}
+
+/// The error envelope a client gets: no path of the server's file system.
+/// `path` is the pool's file name (`events.plasmite`; a half-created
+/// pool's temporary file is named by the pool it was for), absent for a
+/// missing message; paths of pool files in `message` and `hint` are cut
+/// down to the file name the same way.
+pub fn public_error_json(e: &Error) -> serde_json::Value {
+    let mut v = e.to_json();
+    let Some(inner) = v.get_mut("error").and_then(|i| i.as_object_mut()) else {
+        return v;
+    };
+    match e.path() {
+        Some(_) if e.kind() == ErrorKind::NotFound && e.seq().is_some() => {
+            inner.remove("path");
+        }
+        Some(p) => {
+            let file = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            inner.insert("path".into(), public_file_name(&file).into());
+        }
+        None => {}
+    }
+    for key in ["message", "hint"] {
+        if let Some(text) = inner.get(key).and_then(|t| t.as_str()) {
+            let clean = scrub_paths(text);
+            inner.insert(key.into(), clean.into());
+        }
+    }
+    v
+}
+
+/// A pool file's name as shown to clients: the temporary file of a create
+/// (`.NAME.plasmite.PID.TIME.tmp`) is shown as the pool's (`NAME.plasmite`).
+fn public_file_name(file: &str) -> String {
+    if let Some(rest) = file.strip_prefix('.').filter(|_| file.ends_with(".tmp")) {
+        if let Some(i) = rest.find(".plasmite.") {
+            return format!("{}.plasmite", &rest[..i]);
+        }
+    }
+    file.to_string()
+}
+
+/// Cuts every path of a pool file in `text` (a word whose last component
+/// names a `.plasmite` file) down to that file's public name.
+fn scrub_paths(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let Some(slash) = word.find('/') else {
+            out.push_str(word);
+            continue;
+        };
+        let end = word
+            .trim_end_matches(['"', '\'', ')', ']', ',', ';', ':'])
+            .len()
+            .max(slash);
+        let (path, tail) = (&word[slash..end], &word[end..]);
+        let last = path.rsplit('/').next().unwrap_or("");
+        if last.contains(".plasmite") {
+            out.push_str(&word[..slash]);
+            out.push_str(&public_file_name(last));
+            out.push_str(tail);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 fn json(status: u16, value: serde_json::Value) -> Routed {
@@ -292,13 +378,32 @@ fn body_pool_name(v: &serde_json::Value) -> Result<String> {
     Ok(name.to_string())
 }
 
-fn pool_reply(status: u16, info: crate::PoolInfo) -> Routed {
-    json(status, serde_json::json!({ "pool": info.to_json() }))
+/// The info object a client gets. In write-only mode what only readers
+/// may learn (bounds, counts, fill, message times) is null, the shape
+/// unchanged, so that clients which open a pool before appending still work.
+fn pool_json(shared: &Shared, info: &crate::PoolInfo) -> serde_json::Value {
+    let mut v = info.to_public_json();
+    if shared.auth.access() == super::Access::WriteOnly {
+        v["bounds"] = serde_json::json!({ "oldest": null, "newest": null });
+        for key in ["message_count", "bytes_used", "metrics"] {
+            v[key] = serde_json::Value::Null;
+        }
+    }
+    v
+}
+
+fn pool_reply(shared: &Shared, info: crate::PoolInfo) -> Routed {
+    json(200, serde_json::json!({ "pool": pool_json(shared, &info) }))
 }
 
 fn list(shared: &Shared) -> Routed {
     shared.auth.authorize(Op::Read)?;
-    let pools: Vec<_> = shared.pools.list()?.iter().map(|i| i.to_json()).collect();
+    let pools: Vec<_> = shared
+        .pools
+        .list()?
+        .iter()
+        .map(|i| pool_json(shared, i))
+        .collect();
     json(200, serde_json::json!({ "pools": pools }))
 }
 
@@ -312,19 +417,30 @@ fn create(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
             .as_u64()
             .ok_or_else(|| Error::usage("\"size_bytes\" must be an unsigned integer"))?,
     };
-    pool_reply(200, shared.pools.create(&name, size)?.info()?)
+    if size > shared.max_pool_size {
+        return Err(HttpError::new(
+            413,
+            Error::usage(format!(
+                "pool size {size} bytes is over this server's limit of {} bytes ({})",
+                shared.max_pool_size,
+                crate::cli::units::human_size(shared.max_pool_size)
+            ))
+            .with_hint("ask for a smaller size_bytes, or raise pls serve --max-pool-size"),
+        ));
+    }
+    pool_reply(shared, shared.pools.create(&name, size)?.info()?)
 }
 
 fn open(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
     shared.auth.authorize(Op::Any)?;
     let v = json_body(shared, conn, head)?;
     let name = body_pool_name(&v)?;
-    pool_reply(200, shared.pools.open(&name)?.info()?)
+    pool_reply(shared, shared.pools.open(&name)?.info()?)
 }
 
 fn info(shared: &Shared, name: &str) -> Routed {
     shared.auth.authorize(Op::Read)?;
-    pool_reply(200, shared.pools.open(name)?.info()?)
+    pool_reply(shared, shared.pools.open(name)?.info()?)
 }
 
 fn delete(shared: &Shared, name: &str) -> Routed {
@@ -504,6 +620,25 @@ mod tests {
         let q = query_pairs("tag=a&tag=b%20c&max=3&&x").unwrap();
         assert_eq!(q.len(), 4);
         assert_eq!(q[1], ("tag".into(), "b c".into()));
+    }
+
+    #[test]
+    fn public_errors_name_files_not_paths() {
+        assert_eq!(public_file_name(".ev.plasmite.4242.17.tmp"), "ev.plasmite");
+        assert_eq!(public_file_name("ev.plasmite"), "ev.plasmite");
+        assert_eq!(
+            scrub_paths("pool already exists at /srv/d/ev.plasmite, \"/x/.ev.plasmite.1.2.tmp\""),
+            "pool already exists at ev.plasmite, \"ev.plasmite\""
+        );
+        // Route paths and URLs are not files.
+        let t = "no route for GET /v0/pools/x.plasmite/info (see http://h/v0)";
+        assert_eq!(scrub_paths(t), t);
+        let e = Error::new(ErrorKind::NotFound, "message 3 not found")
+            .with_seq(3)
+            .with_path("/srv/d/ev.plasmite");
+        assert!(public_error_json(&e)["error"].get("path").is_none());
+        let e = Error::new(ErrorKind::Io, "cannot size pool file").with_path("/d/.ev.plasmite.9.9.tmp");
+        assert_eq!(public_error_json(&e)["error"]["path"], "ev.plasmite");
     }
 
     #[test]
