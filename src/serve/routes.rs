@@ -93,22 +93,22 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
         Err(e) => {
             // The client gets names, never paths; the full story goes to
             // the server's own log.
-            if !shared.quiet && e.error.path().is_some() {
-                let path = e
-                    .error
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
+            let body = public_error_json(&e.error, shared.pools.dir_prefixes());
+            let scrubbed = body["error"]["message"].as_str() != Some(e.error.message());
+            if !shared.quiet && (e.error.path().is_some() || scrubbed) {
+                let path = e.error.path().map(|p| format!(" ({})", p.display()));
                 eprintln!(
-                    "{} {}: {} {}: {} ({path})",
+                    "{} {}: {} {}: {}{}",
                     head.method,
                     head.path,
                     e.status,
                     e.error.kind(),
-                    e.error.message()
+                    e.error.message(),
+                    path.unwrap_or_default()
                 );
             }
-            send_error(conn, &e)?;
+            let body = serde_json::to_vec(&body).unwrap_or_default();
+            conn.respond(e.status, "application/json", &[], &body)?;
             Ok(e.status)
         }
     }
@@ -116,16 +116,17 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
 
 /// Sends an error envelope (its [public](public_error_json) form).
 pub fn send_error(conn: &mut Conn, e: &HttpError) -> std::io::Result<()> {
-    let body = serde_json::to_vec(&public_error_json(&e.error)).unwrap_or_default();
+    let body = serde_json::to_vec(&public_error_json(&e.error, &[])).unwrap_or_default();
     conn.respond(e.status, "application/json", &[], &body)
 }
 
 /// The error envelope a client gets: no path of the server's file system.
 /// `path` is the pool's file name (`events.plasmite`; a half-created
 /// pool's temporary file is named by the pool it was for), absent for a
-/// missing message; paths of pool files in `message` and `hint` are cut
-/// down to the file name the same way.
-pub fn public_error_json(e: &Error) -> serde_json::Value {
+/// missing message; in `message` and `hint`, the served directory
+/// (`dir_prefixes`, each ending in `/`) is cut and the path of any pool
+/// file is cut down to its file name the same way.
+pub fn public_error_json(e: &Error, dir_prefixes: &[String]) -> serde_json::Value {
     let mut v = e.to_json();
     let Some(inner) = v.get_mut("error").and_then(|i| i.as_object_mut()) else {
         return v;
@@ -142,7 +143,11 @@ pub fn public_error_json(e: &Error) -> serde_json::Value {
     }
     for key in ["message", "hint"] {
         if let Some(text) = inner.get(key).and_then(|t| t.as_str()) {
-            let clean = scrub_paths(text);
+            let mut text = text.to_string();
+            for prefix in dir_prefixes {
+                text = text.replace(prefix.as_str(), "");
+            }
+            let clean = scrub_paths(&text);
             inner.insert(key.into(), clean.into());
         }
     }
@@ -636,9 +641,13 @@ mod tests {
         let e = Error::new(ErrorKind::NotFound, "message 3 not found")
             .with_seq(3)
             .with_path("/srv/d/ev.plasmite");
-        assert!(public_error_json(&e)["error"].get("path").is_none());
+        assert!(public_error_json(&e, &[])["error"].get("path").is_none());
         let e = Error::new(ErrorKind::Io, "cannot size pool file").with_path("/d/.ev.plasmite.9.9.tmp");
-        assert_eq!(public_error_json(&e)["error"]["path"], "ev.plasmite");
+        assert_eq!(public_error_json(&e, &[])["error"]["path"], "ev.plasmite");
+        let e = Error::new(ErrorKind::Io, "cannot open /my dir/ev.plasmite: no").with_hint("see /my dir/x");
+        let v = public_error_json(&e, &["/my dir/".to_string()]);
+        assert_eq!(v["error"]["message"], "cannot open ev.plasmite: no");
+        assert_eq!(v["error"]["hint"], "see x");
     }
 
     #[test]

@@ -128,7 +128,8 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
         if let Some(e) = failure {
             // One final error line (the Lite3 stream has no error frame).
             if !plan.lite3 {
-                serde_json::to_writer(&mut out, &super::routes::public_error_json(&e)).ok();
+                let public = super::routes::public_error_json(&e, shared.pools.dir_prefixes());
+                serde_json::to_writer(&mut out, &public).ok();
                 out.push(b'\n');
             }
             conn.send(&out)?;
