@@ -497,6 +497,24 @@ fn missing_pools_and_messages_say_not_found() {
     let o = run(&["get", &format!("{}/events", s.url()), "7"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o.stderr).contains("not found"), "{}", text(&o.stderr));
+
+    // The local CLI words them the same (its errors are JSON off a terminal).
+    let dir = s.dir.to_str().unwrap();
+    for args in [
+        &["get", "nope", "1"][..],
+        &["info", "nope"],
+        &["delete", "nope"],
+        &["tail", "nope"],
+    ] {
+        let o = run(&[&["--dir", dir][..], args].concat());
+        assert_eq!(o.status.code(), Some(3), "{args:?}");
+        let e: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
+        assert_eq!(e["error"]["message"], "pool \"nope\" not found", "{args:?}");
+    }
+    let o = run(&["--dir", dir, "get", "events", "7"]);
+    let e: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(e["error"]["message"], "message 7 not found");
+    assert!(e["error"].get("path").is_none(), "{e}");
 }
 
 // --- Item 19: `pls info|list URL` read both shapes, same fields as local. ---

@@ -302,9 +302,9 @@ impl Pool {
     /// the position the frame was read at.
     pub(crate) fn get_into(&self, seq: u64, buf: &mut Vec<u8>) -> Result<(FrameHeader, u64)> {
         let not_found = || {
-            Error::new(ErrorKind::NotFound, format!("message {seq} not found"))
-                .with_seq(seq)
-                .with_path(&self.inner.path)
+            // No path: a missing message is not about the file (HTTP
+            // replies and scripts match on the kind, seq and wording).
+            Error::new(ErrorKind::NotFound, format!("message {seq} not found")).with_seq(seq)
         };
         for _ in 0..8 {
             let (st, gen) = self.inner.load_state()?;
