@@ -649,10 +649,6 @@ fn remote_info_and_list_read_the_existing_servers_shape() {
     // And against the real existing server, when available.
     if let Some(bin) = reference_bin() {
         let dir = tempfile::tempdir().unwrap();
-        let port = {
-            let l = TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
         let d = dir.path().to_str().unwrap();
         let ok = |args: &[&str]| {
             let o = Command::new(&bin).args(args).output().unwrap();
@@ -661,27 +657,8 @@ fn remote_info_and_list_read_the_existing_servers_shape() {
         ok(&["--dir", d, "pool", "create", "events"]);
         ok(&["--dir", d, "feed", "events", r#"{"n":1}"#]);
         ok(&["--dir", d, "feed", "events", r#"{"n":2}"#]);
-        let mut server = Command::new(&bin)
-            .args(["--dir", d, "serve", "--bind", &format!("127.0.0.1:{port}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let out = loop {
-            let o = run(&["info", &format!("{url}/events")]);
-            if o.status.success() {
-                break text(&o.stdout);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "plasmite serve never answered: {}",
-                text(&o.stderr)
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let (mut server, url) = reference_server(&bin, dir.path());
+        let out = text(&run(&["info", &format!("{url}/events")]).stdout);
         let list = text(&run(&["list", &url]).stdout);
         let _ = server.kill();
         let _ = server.wait();
@@ -696,4 +673,88 @@ fn remote_info_and_list_read_the_existing_servers_shape() {
             "{list}"
         );
     }
+}
+
+/// `plasmite serve` (the published 0.8.0 command) on `dir`, once it answers.
+fn reference_server(bin: &Path, dir: &Path) -> (Child, String) {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut server = Command::new(bin)
+        .arg("--dir")
+        .arg(dir)
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline || server.try_wait().unwrap().is_some() {
+            let _ = server.kill();
+            panic!("plasmite serve never listened on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, url)
+}
+
+/// Every member of `theirs` is in `ours`, with a value of the same JSON
+/// type (a null of theirs matches anything).
+fn assert_superset(theirs: &serde_json::Value, ours: &serde_json::Value, at: &str) {
+    use serde_json::Value::*;
+    match (theirs, ours) {
+        (Null, _) => {}
+        (Object(t), Object(o)) => {
+            for (k, v) in t {
+                let o = o
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{at}.{k} is missing from ours: {ours}"));
+                assert_superset(v, o, &format!("{at}.{k}"));
+            }
+        }
+        (Number(_), Number(_)) | (String(_), String(_)) | (Bool(_), Bool(_)) | (Array(_), Array(_)) => {}
+        _ => panic!("{at}: theirs is {theirs}, ours is {ours}"),
+    }
+}
+
+#[test]
+fn info_object_has_every_member_of_the_real_existing_servers() {
+    let Some(bin) = reference_bin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [
+        &["pool", "create", "empty"][..],
+        &["pool", "create", "events"],
+        &["feed", "events", r#"{"n":1}"#],
+        &["feed", "events", r#"{"n":2}"#],
+    ] {
+        let o = Command::new(&bin).args(["--dir", d]).args(args).output().unwrap();
+        assert!(o.status.success(), "plasmite {args:?}: {}", text(&o.stderr));
+    }
+    let (mut server, url) = reference_server(&bin, dir.path());
+    let theirs = |pool: &str| {
+        let o = run(&["info", &format!("{url}/{pool}"), "--json"]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["pool"].clone()
+    };
+    let (their_empty, their_full) = (theirs("empty"), theirs("events"));
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let s = Server::start(&[]);
+    s.create("empty", 1 << 20);
+    s.create("events", 1 << 20);
+    append(&s, "events", r#"{"n":1}"#);
+    append(&s, "events", r#"{"n":2}"#);
+    let ours = |pool: &str| s.get(&format!("/v0/pools/{pool}/info")).json()["pool"].clone();
+    let (our_empty, our_full) = (ours("empty"), ours("events"));
+    assert_superset(&their_empty, &our_empty, "empty");
+    assert_superset(&their_full, &our_full, "events");
+    // An empty pool's bounds as that server shows them.
+    assert_eq!(our_empty["bounds"], their_empty["bounds"]);
+    assert_eq!(our_full["bounds"], their_full["bounds"]);
 }
