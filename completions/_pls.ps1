@@ -142,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)')
             [CompletionResult]::new('--access', '--access', [CompletionResultType]::ParameterName, 'What clients may do')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413')
+            [CompletionResult]::new('--max-pool-size', '--max-pool-size', [CompletionResultType]::ParameterName, 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Most connections served at once; more get 423 Busy')
             [CompletionResult]::new('--max-tails', '--max-tails', [CompletionResultType]::ParameterName, 'Most tails streaming at once; more get 423 Busy')
             [CompletionResult]::new('--max-tail-timeout', '--max-tail-timeout', [CompletionResultType]::ParameterName, 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400')

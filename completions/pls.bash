@@ -553,7 +553,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__serve)
-            opts="-q -h --bind --port --token-file --token --access --max-body --max-connections --max-tails --max-tail-timeout --client-timeout --tls-cert --tls-key --cors-origin --quiet --dir --color --help"
+            opts="-q -h --bind --port --token-file --token --access --max-body --max-pool-size --max-connections --max-tails --max-tail-timeout --client-timeout --tls-cert --tls-key --cors-origin --quiet --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +580,10 @@ _pls() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pool-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

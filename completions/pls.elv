@@ -130,6 +130,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --token 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)'
             cand --access 'What clients may do'
             cand --max-body 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413'
+            cand --max-pool-size 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413'
             cand --max-connections 'Most connections served at once; more get 423 Busy'
             cand --max-tails 'Most tails streaming at once; more get 423 Busy'
             cand --max-tail-timeout 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400'

@@ -127,6 +127,7 @@ complete -c pls -n "__fish_pls_using_subcommand serve" -l access -d 'What client
 read-only\t'Read only: list, info, open, get, tail'
 write-only\t'Write only: create, append, delete (and open, to check a pool exists)'"
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l max-pool-size -d 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r

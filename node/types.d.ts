@@ -176,9 +176,11 @@ export interface RemotePoolInfo {
   file_size: number;
   ring_size: number;
   index_capacity: number;
-  bounds: { oldest: number | null; newest: number | null };
-  message_count: number;
-  bytes_used: number;
+  /** `{}` for an empty pool; members null from a write-only server. */
+  bounds: { oldest?: number | null; newest?: number | null };
+  /** Null from a write-only server (as are `bytes_used` and `metrics`). */
+  message_count: number | null;
+  bytes_used: number | null;
   created: string;
   [field: string]: unknown;
 }

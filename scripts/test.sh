@@ -5,10 +5,11 @@
 #
 # The repository must build and test alone: a user's clone has nothing beside
 # it. So, when it can (as root, with unshare), this script re-runs itself in a
-# private mount namespace where the repository's parent directory is an empty
-# tmpfs holding only the repository: anything that reads `../something` at
-# build or test time fails here. Without that privilege it says so and checks
-# the sources for out-of-tree paths instead.
+# private mount namespace where every sibling of the repository (every entry
+# of its parent directory but dot-directories such as ~/.cargo) is hidden
+# under an empty tmpfs: anything that reads `../something` at build or test
+# time fails here. Without that privilege it says so and checks the sources
+# for out-of-tree paths instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd -P)
@@ -20,14 +21,18 @@ if [ -z "${PLASMITE_ISOLATED:-}" ] && [ "$parent" != / ]; then
     export PLASMITE_ISOLATED=1
     exec unshare -m --propagation private bash -c '
       set -e
-      keep=$(mktemp -d)
-      mount --bind "$1" "$keep"
-      mount -t tmpfs -o size=1m,mode=755 plasmite-isolation "$2"
-      mkdir "$2/$3"
-      mount --bind "$keep" "$2/$3"
-      umount "$keep" && rmdir "$keep"
+      hidden=""
+      for entry in "$2"/*; do
+        [ -e "$entry" ] && [ "$entry" != "$2/$3" ] || continue
+        if [ -d "$entry" ]; then
+          mount -t tmpfs -o size=64k,mode=755 plasmite-isolation "$entry"
+        else
+          mount --bind /dev/null "$entry"
+        fi
+        hidden="$hidden $(basename "$entry")"
+      done
+      echo "test.sh: hidden beside $3:${hidden:- nothing}" >&2
       cd "$2/$3"
-      echo "test.sh: running with the siblings of $3 hidden ($2 is empty but for it)" >&2
       exec ./scripts/test.sh
     ' isolate "$root" "$parent" "$name"
   fi

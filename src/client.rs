@@ -67,6 +67,11 @@ pub fn validate_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// A missing pool: the message says "not found" (scripts match on it).
+fn not_found(pool_ref: &str, path: &Path) -> Error {
+    Error::new(ErrorKind::NotFound, format!("pool {pool_ref:?} not found")).with_path(path)
+}
+
 impl Client {
     /// A client for the pools in `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Client {
@@ -116,7 +121,7 @@ impl Client {
         let path = self.resolve(pool_ref)?;
         Pool::open(&path).map_err(|e| {
             if e.kind() == ErrorKind::NotFound && e.hint().is_none() {
-                e.with_hint(format!("create it with: pls create {pool_ref}"))
+                not_found(pool_ref, &path).with_hint(format!("create it with: pls create {pool_ref}"))
             } else {
                 e
             }
@@ -169,6 +174,7 @@ impl Client {
         let path = self.resolve(pool_ref)?;
         // Refuse to delete a file that is not a pool.
         Pool::open(&path).map(drop).or_else(|e| match e.kind() {
+            ErrorKind::NotFound => Err(not_found(pool_ref, &path)),
             ErrorKind::Corrupt | ErrorKind::Usage
                 if path.extension().is_some_and(|x| x == POOL_EXTENSION) =>
             {

@@ -16,6 +16,7 @@ mod hardening_engine;
 mod hardening_engine_xfsz;
 mod hardening_input;
 mod hardening_input_lite3;
+mod hardening_interop;
 mod lite3_edges;
 mod lite3_pool;
 mod lite3_props;

@@ -86,7 +86,7 @@ async function remote(): Promise<void> {
   const authed: RemoteClient = new RemoteClient("http://127.0.0.1:9700", { token: "secret" }).withToken("other");
   const url: string = client.url;
   const info: RemotePoolInfo = await client.createPool("events", 1 << 20);
-  const oldest: number | null = info.bounds.oldest;
+  const oldest: number | null = info.bounds.oldest ?? null;
   const pool: RemotePool = await client.openPool("events");
   const same: RemotePoolInfo = await client.poolInfo("events");
   const all: RemotePoolInfo[] = await client.listPools();

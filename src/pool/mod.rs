@@ -8,6 +8,7 @@ mod crc;
 mod cursor;
 mod fault;
 mod follow;
+mod info;
 mod layout;
 mod lite3;
 mod lock;
@@ -71,6 +72,8 @@ pub struct PoolInfo {
     pub path: PathBuf,
     /// File size in bytes.
     pub file_size: u64,
+    /// Offset of the ring in the file.
+    pub ring_offset: u64,
     /// Bytes available to frames.
     pub ring_size: u64,
     /// Slots in the seq → offset index.
@@ -85,22 +88,28 @@ pub struct PoolInfo {
     pub bytes_used: u64,
     /// Creation time, ns since the Unix epoch.
     pub created_ns: u64,
+    /// Append time of the oldest retained message, ns since the Unix epoch.
+    pub oldest_time_ns: Option<u64>,
+    /// Append time of the newest message, ns since the Unix epoch.
+    pub newest_time_ns: Option<u64>,
 }
 
 impl PoolInfo {
-    /// The pool info object of the HTTP protocol.
+    /// The pool info object of the protocol (`docs/serve.md`), with the
+    /// pool's full path. The server sends it with the file name only.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "name": self.name,
-            "path": self.path.display().to_string(),
-            "file_size": self.file_size,
-            "ring_size": self.ring_size,
-            "index_capacity": self.index_capacity,
-            "bounds": {"oldest": self.oldest, "newest": self.newest},
-            "message_count": self.message_count,
-            "bytes_used": self.bytes_used,
-            "created": crate::pool::message::format_rfc3339(self.created_ns),
-        })
+        self.json_at(&self.path.display().to_string(), now_ns())
+    }
+
+    /// The info object as the server sends it: `path` is the file name
+    /// (`events.plasmite`), never a path of the server's file system.
+    pub fn to_public_json(&self) -> serde_json::Value {
+        let file = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.json_at(&file, now_ns())
     }
 }
 
@@ -311,13 +320,14 @@ impl Pool {
 
     /// Bounds, counts and sizes.
     pub fn info(&self) -> Result<PoolInfo> {
-        let (st, _) = self.inner.load_state()?;
+        let (st, times) = self.inner.state_with_times()?;
         let g = &self.inner.geo;
         let empty = st.count() == 0;
         Ok(PoolInfo {
             name: self.name(),
             path: self.inner.path.clone(),
             file_size: g.file_size,
+            ring_offset: g.ring_offset,
             ring_size: g.ring_size,
             index_capacity: g.index_capacity,
             oldest: (!empty).then_some(st.oldest_seq),
@@ -325,6 +335,8 @@ impl Pool {
             message_count: st.count(),
             bytes_used: st.write_pos - st.oldest_pos,
             created_ns: g.created_ns,
+            oldest_time_ns: times.map(|t| t.0),
+            newest_time_ns: times.map(|t| t.1),
         })
     }
 
@@ -346,9 +358,9 @@ impl Pool {
     /// the position the frame was read at.
     pub(crate) fn get_into(&self, seq: u64, buf: &mut Vec<u8>) -> Result<(FrameHeader, u64)> {
         let not_found = || {
-            Error::new(ErrorKind::NotFound, format!("message {seq} not found"))
-                .with_seq(seq)
-                .with_path(&self.inner.path)
+            // No path: a missing message is not about the file (HTTP
+            // replies and scripts match on the kind, seq and wording).
+            Error::new(ErrorKind::NotFound, format!("message {seq} not found")).with_seq(seq)
         };
         for _ in 0..8 {
             let (st, gen) = self.inner.load_state()?;

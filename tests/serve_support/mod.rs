@@ -206,6 +206,9 @@ pub fn read_until_close(s: &mut TcpStream) -> Response {
         match s.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => all.extend_from_slice(&chunk[..n]),
+            // A socket with a read timeout returns EINTR when this process
+            // is stopped and continued (a loaded machine): read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) if all.is_empty() => panic!("no response: {e}"),
             Err(_) => break,
         }
@@ -244,7 +247,10 @@ pub fn read_response(s: &mut TcpStream) -> Response {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
-        let n = s.read(&mut byte).unwrap();
+        let n = match s.read(&mut byte) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => r.unwrap(),
+        };
         assert!(n == 1, "connection closed before the response head");
         head.push(byte[0]);
     }

@@ -61,6 +61,71 @@ fn bounds(i: &serde_json::Value) -> String {
     }
 }
 
+/// The figures of an info object, whichever v0 server sent it: ours puts
+/// the counts at the top level and under `metrics`, other servers only
+/// under `metrics`. `None` where the object has no value (a write-only
+/// server nulls what only readers may see).
+struct Figures {
+    messages: Option<u64>,
+    used: Option<u64>,
+    free: Option<u64>,
+    used_percent: Option<f64>,
+    oldest: Option<(String, Option<u64>)>,
+    newest: Option<(String, Option<u64>)>,
+}
+
+impl Figures {
+    fn of(i: &serde_json::Value) -> Figures {
+        let m = &i["metrics"];
+        let u = &m["utilization"];
+        let ring = i["ring_size"].as_u64();
+        let messages = m["message_count"].as_u64().or(i["message_count"].as_u64());
+        let used = u["used_bytes"].as_u64().or(i["bytes_used"].as_u64());
+        let free = u["free_bytes"]
+            .as_u64()
+            .or_else(|| Some(ring?.saturating_sub(used?)));
+        let used_percent = u["used_percent"]
+            .as_f64()
+            .or_else(|| Some(used? as f64 * 100.0 / ring?.max(1) as f64));
+        let time = |which: &str| {
+            let t = m["age"][format!("{which}_time")].as_str()?;
+            Some((t.to_string(), m["age"][format!("{which}_age_ms")].as_u64()))
+        };
+        Figures {
+            messages,
+            used,
+            free,
+            used_percent,
+            oldest: time("oldest"),
+            newest: time("newest"),
+        }
+    }
+}
+
+fn or_dash<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// An age for people: `850ms`, `42s`, `5m 3s`, `2h 10m`, `3d 4h`.
+fn human_age(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0 => format!("{ms}ms"),
+        1..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {}s", s / 60, s % 60),
+        3600..=86_399 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+fn time_and_age(t: &Option<(String, Option<u64>)>) -> String {
+    match t {
+        Some((time, Some(age))) => format!("{time} ({} ago)", human_age(*age)),
+        Some((time, None)) => time.clone(),
+        None => "-".into(),
+    }
+}
+
 /// The JSON of each listed pool: its info object, or its name and error.
 fn listing_json(listing: &[plasmite::PoolListing]) -> Vec<serde_json::Value> {
     listing
@@ -80,8 +145,8 @@ pub(super) fn format_list(pools: &[serde_json::Value]) -> String {
         return String::new();
     }
     let mut out = format!(
-        "{:<24} {:>10} {:>10} {:>9} {:>20}\n",
-        "NAME", "SIZE", "MESSAGES", "USED", "SEQS"
+        "{:<24} {:>10} {:>10} {:>9} {:>20} {:>10}\n",
+        "NAME", "SIZE", "MESSAGES", "USED", "SEQS", "NEWEST"
     );
     for i in pools {
         let name = i["name"].as_str().unwrap_or("");
@@ -93,38 +158,50 @@ pub(super) fn format_list(pools: &[serde_json::Value]) -> String {
             ));
             continue;
         }
-        let n = |k: &str| i[k].as_u64().unwrap_or(0);
+        let f = Figures::of(i);
+        let newest = f.newest.as_ref().and_then(|n| n.1).map(human_age);
         out.push_str(&format!(
-            "{name:<24} {:>10} {:>10} {:>8.1}% {:>20}\n",
-            human_size(n("file_size")),
-            n("message_count"),
-            n("bytes_used") as f64 * 100.0 / n("ring_size").max(1) as f64,
-            bounds(i)
+            "{name:<24} {:>10} {:>10} {:>9} {:>20} {:>10}\n",
+            human_size(i["file_size"].as_u64().unwrap_or(0)),
+            or_dash(f.messages),
+            f.used_percent
+                .map(|p| format!("{p:.1}%"))
+                .unwrap_or_else(|| "-".into()),
+            bounds(i),
+            or_dash(newest)
         ));
     }
     out
 }
 
-/// The `pls info` text of a protocol info object (local or remote).
+/// The `pls info` text of a protocol info object (local or remote, from
+/// this server or another v0 server).
 pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String {
     let n = |k: &str| i[k].as_u64().unwrap_or(0);
+    let f = Figures::of(i);
     let server = server
         .map(|s| format!("server:         {s}\n"))
         .unwrap_or_default();
+    let used = match (f.used, f.used_percent) {
+        (Some(u), Some(p)) => format!("{u} ({p:.1}%)"),
+        (u, _) => or_dash(u),
+    };
     format!(
         "name:           {}\n{server}path:           {}\nfile size:      {} ({} bytes)\nring size:      {} bytes\n\
-         index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {} ({:.1}%)\ncreated:        {}",
+         index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {used}\n\
+         bytes free:     {}\noldest:         {}\nnewest:         {}\ncreated:        {}",
         i["name"].as_str().unwrap_or(""),
         i["path"].as_str().unwrap_or(""),
         human_size(n("file_size")),
         n("file_size"),
         n("ring_size"),
         n("index_capacity"),
-        n("message_count"),
+        or_dash(f.messages),
         bounds(i),
-        n("bytes_used"),
-        n("bytes_used") as f64 * 100.0 / n("ring_size").max(1) as f64,
-        i["created"].as_str().unwrap_or("")
+        or_dash(f.free),
+        time_and_age(&f.oldest),
+        time_and_age(&f.newest),
+        i["created"].as_str().unwrap_or("-")
     )
 }
 

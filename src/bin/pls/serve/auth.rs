@@ -43,6 +43,11 @@ impl Auth {
         }
     }
 
+    /// The access mode.
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
     /// Checks the `Authorization` header of a `/v0/` request.
     pub fn authenticate(&self, header: Option<&[u8]>) -> Result<(), HttpError> {
         let Some(token) = &self.token else {

@@ -42,8 +42,10 @@ Security defaults:
   one the server refuses to start. With a token, every /v0/ request must carry
   `Authorization: Bearer TOKEN` (compared in constant time); GET / and GET /healthz
   answer without it, for probes. Pool names are validated before any path is built:
-  only pools inside DIR are reachable. Request bodies over --max-body get 413;
-  connections or tails over their caps get 423 at once; a client that takes longer
+  only pools inside DIR are reachable, and no reply names a path on this machine
+  (a pool's path is its file name). Request bodies over --max-body and pools
+  over --max-pool-size get 413; connections or tails over their caps get 423 at
+  once; a client that takes longer
   than --client-timeout to send a request, or idles that long between requests, is
   disconnected. Prefer --token-file over --token: arguments are visible to other
   local users in the process list. Browser pages on other origins can read nothing
@@ -99,6 +101,9 @@ pub struct ServeArgs {
     /// Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413
     #[arg(long, default_value = "1M", value_parser = crate::units::parse_size, value_name = "SIZE")]
     pub max_body: u64,
+    /// Largest pool a client may create (e.g. 1G, 256M); larger gets 413
+    #[arg(long, default_value = "1G", value_parser = crate::units::parse_size, value_name = "SIZE")]
+    pub max_pool_size: u64,
     /// Most connections served at once; more get 423 Busy
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub max_connections: usize,
@@ -139,6 +144,8 @@ pub struct Config {
     pub access: Access,
     /// Largest request body.
     pub max_body: u64,
+    /// Largest pool a client may create.
+    pub max_pool_size: u64,
     /// Connection cap.
     pub max_connections: usize,
     /// Tail cap.
@@ -160,6 +167,7 @@ pub struct Shared {
     pools: pools::Pools,
     auth: auth::Auth,
     max_body: u64,
+    max_pool_size: u64,
     max_tails: usize,
     tails: AtomicUsize,
     max_tail_timeout: Option<Duration>,
@@ -253,6 +261,7 @@ impl Server {
                 pools: pools::Pools::new(config.dir),
                 auth: auth::Auth::new(config.token, config.access),
                 max_body: config.max_body,
+                max_pool_size: config.max_pool_size,
                 max_tails: config.max_tails,
                 tails: AtomicUsize::new(0),
                 max_tail_timeout: config.max_tail_timeout,
@@ -498,6 +507,7 @@ pub fn run_cli(dir: PathBuf, args: ServeArgs) -> Result<()> {
         token,
         access: args.access,
         max_body: args.max_body,
+        max_pool_size: args.max_pool_size,
         max_connections: args.max_connections,
         max_tails: args.max_tails,
         max_tail_timeout: args.max_tail_timeout,

@@ -21,6 +21,9 @@ pub const DEFAULT_CREATE_SIZE: u64 = 1 << 20;
 /// The pools of one directory.
 pub struct Pools {
     dir: PathBuf,
+    /// The directory as given and as resolved, each with a trailing `/`:
+    /// cut from error texts sent to clients.
+    prefixes: Vec<String>,
     client: Client,
     cache: RwLock<HashMap<String, (Pool, u64, u64)>>,
 }
@@ -28,7 +31,15 @@ pub struct Pools {
 impl Pools {
     /// The pools in `dir`.
     pub fn new(dir: PathBuf) -> Pools {
+        let mut prefixes = vec![format!("{}/", dir.display())];
+        if let Ok(real) = std::fs::canonicalize(&dir) {
+            prefixes.push(format!("{}/", real.display()));
+        }
+        prefixes.retain(|p| p.len() > 1);
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        prefixes.dedup();
         Pools {
+            prefixes,
             client: Client::new(dir.clone()),
             dir,
             cache: RwLock::new(HashMap::new()),
@@ -45,8 +56,13 @@ impl Pools {
             .ok_or_else(|| Error::new(ErrorKind::Internal, "the pool directory's path is not UTF-8"))
     }
 
+    /// The served directory, as given and as resolved (each ending in `/`).
+    pub fn dir_prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
     fn not_found(name: &str, path: &str) -> Error {
-        Error::new(ErrorKind::NotFound, format!("no pool named {name:?}"))
+        Error::new(ErrorKind::NotFound, format!("pool {name:?} not found"))
             .with_path(path)
             .with_hint("create it with POST /v0/pools")
     }

@@ -8,7 +8,7 @@ use plasmite::{Batch, Durability, Error, ErrorKind, GapPolicy, Result, Start};
 
 use super::auth::Op;
 use super::http::{Conn, Head};
-use super::http_error::{send_error, HttpError};
+use super::http_error::{public_error_json, HttpError};
 use super::{lite3, tail, Shared};
 
 /// What a route answers.
@@ -53,7 +53,24 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             Ok(204)
         }
         Err(e) => {
-            send_error(conn, &e)?;
+            // The client gets names, never paths; the full story goes to
+            // the server's own log.
+            let body = public_error_json(&e.error, shared.pools.dir_prefixes());
+            let scrubbed = body["error"]["message"].as_str() != Some(e.error.message());
+            if !shared.quiet && (e.error.path().is_some() || scrubbed) {
+                let path = e.error.path().map(|p| format!(" ({})", p.display()));
+                eprintln!(
+                    "{} {}: {} {}: {}{}",
+                    head.method,
+                    head.path,
+                    e.status,
+                    e.error.kind(),
+                    e.error.message(),
+                    path.unwrap_or_default()
+                );
+            }
+            let body = serde_json::to_vec(&body).unwrap_or_default();
+            conn.respond(e.status, "application/json", &[], &body)?;
             Ok(e.status)
         }
     }
@@ -248,13 +265,32 @@ fn body_pool_name(v: &serde_json::Value) -> Result<String> {
     Ok(name.to_string())
 }
 
-fn pool_reply(status: u16, info: plasmite::PoolInfo) -> Routed {
-    json(status, serde_json::json!({ "pool": info.to_json() }))
+/// The info object a client gets. In write-only mode what only readers
+/// may learn (bounds, counts, fill, message times) is null, the shape
+/// unchanged, so that clients which open a pool before appending still work.
+fn pool_json(shared: &Shared, info: &plasmite::PoolInfo) -> serde_json::Value {
+    let mut v = info.to_public_json();
+    if shared.auth.access() == super::Access::WriteOnly {
+        v["bounds"] = serde_json::json!({ "oldest": null, "newest": null });
+        for key in ["message_count", "bytes_used", "metrics"] {
+            v[key] = serde_json::Value::Null;
+        }
+    }
+    v
+}
+
+fn pool_reply(shared: &Shared, info: plasmite::PoolInfo) -> Routed {
+    json(200, serde_json::json!({ "pool": pool_json(shared, &info) }))
 }
 
 fn list(shared: &Shared) -> Routed {
     shared.auth.authorize(Op::Read)?;
-    let pools: Vec<_> = shared.pools.list()?.iter().map(|i| i.to_json()).collect();
+    let pools: Vec<_> = shared
+        .pools
+        .list()?
+        .iter()
+        .map(|i| pool_json(shared, i))
+        .collect();
     json(200, serde_json::json!({ "pools": pools }))
 }
 
@@ -268,19 +304,30 @@ fn create(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
             .as_u64()
             .ok_or_else(|| Error::usage("\"size_bytes\" must be an unsigned integer"))?,
     };
-    pool_reply(200, shared.pools.create(&name, size)?.info()?)
+    if size > shared.max_pool_size {
+        return Err(HttpError::new(
+            413,
+            Error::usage(format!(
+                "pool size {size} bytes is over this server's limit of {} bytes ({})",
+                shared.max_pool_size,
+                crate::units::human_size(shared.max_pool_size)
+            ))
+            .with_hint("ask for a smaller size_bytes, or raise pls serve --max-pool-size"),
+        ));
+    }
+    pool_reply(shared, shared.pools.create(&name, size)?.info()?)
 }
 
 fn open(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
     shared.auth.authorize(Op::Any)?;
     let v = json_body(shared, conn, head)?;
     let name = body_pool_name(&v)?;
-    pool_reply(200, shared.pools.open(&name)?.info()?)
+    pool_reply(shared, shared.pools.open(&name)?.info()?)
 }
 
 fn info(shared: &Shared, name: &str) -> Routed {
     shared.auth.authorize(Op::Read)?;
-    pool_reply(200, shared.pools.open(name)?.info()?)
+    pool_reply(shared, shared.pools.open(name)?.info()?)
 }
 
 fn delete(shared: &Shared, name: &str) -> Routed {

@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::http::{Conn, Head};
-use super::http_error::{send_error, HttpError};
+use super::http_error::{public_error_json, send_error, HttpError};
 use super::{lite3, Shared};
 use plasmite::{
     CursorOptions, Error, ErrorKind, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start,
@@ -145,7 +145,8 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
             stream.start()?;
             // One final error line (the Lite3 stream has no error frame).
             if !stream.lite3 {
-                serde_json::to_writer(&mut stream.out, &e.to_json()).ok();
+                let public = public_error_json(&e, shared.pools.dir_prefixes());
+                serde_json::to_writer(&mut stream.out, &public).ok();
                 stream.out.push(b'\n');
             }
             stream.flush()?;
