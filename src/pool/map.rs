@@ -1,8 +1,11 @@
 //! The shared file mapping: bounds-checked byte copies and atomic words over a
 //! `MAP_SHARED` mapping of the whole pool file.
 //!
-//! Invariant: every access is checked against the mapping length, so a bad
-//! offset from a damaged file panics in no case; callers get `None`/errors.
+//! Invariant: every access is checked against the mapping length (and
+//! alignment) and an access outside it panics, so memory safety never rests
+//! on file contents. The panic is a bug detector, not error handling: callers
+//! bound offsets read from the file (index slots, frame lengths) before they
+//! reach this module, and turn bad ones into `Corrupt` errors.
 //! Readers copy bytes that a writer in another process may be changing; they
 //! detect such torn copies afterwards (seqlock generation, frame checksum).
 
