@@ -44,9 +44,10 @@ Security defaults:
   `Authorization: Bearer TOKEN` (compared in constant time); GET / and GET /healthz
   answer without it, for probes. Pool names are validated before any path is built:
   only pools inside DIR are reachable. Request bodies over --max-body get 413;
-  connections or tails over their caps get 423 at once; a client that takes longer
-  than --client-timeout to send a request, or idles that long between requests, is
-  disconnected. Prefer --token-file over --token: arguments are visible to other
+  connections or tails over their caps get 423 at once (over TLS, a 423 over TLS or a
+  TLS alert); a client that takes longer than --client-timeout to send a request
+  (head and body, or a TLS handshake), or idles that long between requests, is
+  disconnected. Request framing is strict: a malformed Content-Length or chunk gets 400. Prefer --token-file over --token: arguments are visible to other
   local users in the process list. Browser pages on other origins can read nothing
   unless --cors-origin names their origin.
 
@@ -107,8 +108,9 @@ pub struct ServeArgs {
     /// Largest tail timeout_ms accepted (e.g. 10m); larger gets 400
     #[arg(long, value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
     pub max_tail_timeout: Option<Duration>,
-    /// Disconnect a client that takes longer than this to send a request,
-    /// or idles this long between requests
+    /// Disconnect a client that takes longer than this to send a request
+    /// (head and body together; 408), to finish a TLS handshake, or idles
+    /// this long between requests
     #[arg(long, default_value = "10s", value_parser = crate::cli::units::parse_duration, value_name = "DUR")]
     pub client_timeout: Duration,
     /// TLS certificate chain (PEM); serves HTTPS with --tls-key
