@@ -415,3 +415,39 @@ fn a_huge_answer_from_a_server_does_not_grow_the_remote_get() {
         assert!(rss < 200 << 20, "peak RSS {} MiB", rss >> 20);
     }
 }
+
+#[test]
+fn extreme_numbers_in_requests_never_panic_the_server() {
+    // The test binary is a debug build: any overflowing arithmetic on these
+    // values would panic the connection thread (and show in the log).
+    let s = Server::start(&[]);
+    s.create("ev", 1 << 16);
+    assert_eq!(s.post("/v0/pools/ev/append", r#"{"data":1}"#).status, 200);
+    let max = u64::MAX;
+    for q in [
+        format!("since_seq={max}&timeout_ms=100"),
+        format!("last={max}&timeout_ms=100"),
+        format!("max={max}&timeout_ms=100"),
+        format!("timeout_ms={max}&max=1"),
+        "since_seq=0&max=1".to_string(),
+        "last=0&timeout_ms=100".to_string(),
+    ] {
+        let r = s.get(&format!("/v0/pools/ev/tail?{q}"));
+        assert_eq!(r.status, 200, "{q}: {}", r.text());
+    }
+    for path in [
+        format!("/v0/pools/ev/messages/{max}"),
+        "/v0/pools/ev/messages/0".into(),
+    ] {
+        assert_eq!(s.get(&path).status, 404, "{path}");
+    }
+    let r = s.post("/v0/pools", &format!(r#"{{"pool":"big","size_bytes":{max}}}"#));
+    assert!((400..500).contains(&r.status), "{}", r.text());
+    let r = raw(
+        &s,
+        format!("POST /v0/pools/ev/append HTTP/1.1\r\nContent-Length: {max}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(r.status, 413);
+    assert_eq!(s.get("/healthz").status, 200);
+    assert!(!s.log.lock().unwrap().iter().any(|l| l.contains("panicked")));
+}

@@ -141,8 +141,8 @@ pub struct Conn {
     pub cors_origin: Option<String>,
 }
 
-/// Why a chunked body was refused: `FileTooLarge` maps to 413, the rest to
-/// 400 (or 408 for `TimedOut`).
+/// A framing error in a body (answered 400; a body over the limit is
+/// `FileTooLarge` instead, 413, and a late one `TimedOut`, 408).
 fn invalid(what: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
 }
