@@ -9,8 +9,11 @@
 # bodies, pipelining, the limits; each input read whole and in small pieces)
 # and remote_lines (src/remote.rs: tail lines, bounded answers, error
 # envelopes). The drivers are fuzz/drivers/*.rs. Each run starts from the
-# committed seeds in fuzz/seeds/TARGET (taken from the tests) plus what
-# earlier runs found in fuzz/corpus/TARGET (not committed). Works on stable
+# committed seeds in fuzz/seeds/TARGET (cases from the tests, named after
+# them, plus the coverage-minimised corpus of earlier runs, named by hash)
+# and what earlier runs found in fuzz/corpus/TARGET (not committed). To
+# commit a run's finds: fuzz/target/*/release/TARGET -merge=1 DIR
+# fuzz/corpus/TARGET, then copy DIR's files into fuzz/seeds/TARGET. Works on stable
 # Rust: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly-only flags. Needs
 # `cargo install cargo-fuzz`.
 set -euo pipefail
