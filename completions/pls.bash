@@ -263,7 +263,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__get)
-            opts="-h --data-only --format --token --dir --color --help"
+            opts="-h --data-only --format --token --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +274,10 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -631,7 +635,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --data-only --format --gaps --token --dir --color --help"
+            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --data-only --format --gaps --token --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +678,10 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

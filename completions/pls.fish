@@ -68,6 +68,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print h
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand get" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand get" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -84,6 +85,7 @@ pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 10)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand tail" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -131,7 +133,7 @@ complete -c pls -n "__fish_pls_using_subcommand serve" -l max-pool-size -d 'Larg
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request, or idles this long between requests' -r
+complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request (head and body together; 408), to finish a TLS handshake, or idles this long between requests' -r
 complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r

@@ -5,13 +5,107 @@
 //! so `data` keeps its key order); errors come back as [`Error`]s of the
 //! kind the server named, so every face maps them as it maps local ones.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
 
 /// Deadline of one non-streaming request.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The largest answer body or streamed line accepted from a server unless
+/// [`Remote::with_max_message`] says otherwise (64 MiB): a server, or
+/// anything posing as one, cannot make the client hold more than this for
+/// one message.
+pub const DEFAULT_MAX_MESSAGE: u64 = 64 << 20;
+
+/// Reads `r` to its end, failing with `FileTooLarge` as soon as it holds
+/// more than `limit` bytes (so at most `limit + 1` bytes are ever held).
+pub fn read_bounded(r: impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    r.take(limit.saturating_add(1)).read_to_end(&mut out)?;
+    if out.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(out)
+}
+
+fn too_large(limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("the server sent a message larger than the limit of {limit} bytes"),
+    )
+}
+
+/// `\n`-terminated lines read from a byte stream, each at most `limit`
+/// bytes (a longer one fails with `FileTooLarge` once `limit` bytes of it
+/// were read), so one line never holds more memory than that, whatever the
+/// peer sends.
+pub struct LineReader<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
+    limit: usize,
+}
+
+impl<R: Read> LineReader<R> {
+    /// Lines of `inner`, at most `limit` bytes each (newline excluded).
+    pub fn new(inner: R, limit: u64) -> LineReader<R> {
+        LineReader {
+            inner,
+            buf: vec![0; 256 * 1024].into_boxed_slice(),
+            pos: 0,
+            end: 0,
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        }
+    }
+
+    /// The next line, without its newline; `None` at the end of the
+    /// stream. `UnexpectedEof` when the stream ends inside a line,
+    /// `FileTooLarge` when a line exceeds the limit, or the read error.
+    pub fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        loop {
+            if self.pos == self.end {
+                let n = loop {
+                    match self.inner.read(&mut self.buf) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                };
+                if n == 0 {
+                    return match line.is_empty() {
+                        true => Ok(None),
+                        false => Err(io::ErrorKind::UnexpectedEof.into()),
+                    };
+                }
+                (self.pos, self.end) = (0, n.min(self.buf.len()));
+            }
+            let avail = &self.buf[self.pos..self.end];
+            let newline = avail.iter().position(|&b| b == b'\n');
+            let take = newline.unwrap_or(avail.len());
+            let len = line.len() + take;
+            if len > self.limit {
+                return Err(too_large(self.limit as u64));
+            }
+            if len > line.capacity() {
+                // Grow by doubling, but never past the limit.
+                let want = len.max(line.capacity().saturating_mul(2)).min(self.limit);
+                line.reserve_exact(want - line.len());
+            }
+            line.extend_from_slice(&avail[..take]);
+            match newline {
+                Some(_) => {
+                    self.pos += take + 1;
+                    return Ok(Some(line));
+                }
+                None => self.pos = self.end,
+            }
+        }
+    }
+}
 
 /// Splits `http(s)://HOST:PORT/POOL` into the server's base URL and the
 /// pool name (`None` when the URL has no path). `None` for anything that
@@ -99,22 +193,24 @@ pub struct TailQuery {
 
 /// A JSON Lines tail being received.
 pub struct TailStream {
-    reader: BufReader<Box<dyn Read + Send + Sync>>,
+    reader: LineReader<Box<dyn Read + Send + Sync>>,
 }
 
 impl TailStream {
-    /// The next line (without its newline); `None` at the clean end of the
-    /// stream. An `Err` means the connection dropped.
-    pub fn next_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
-        let mut line = Vec::new();
-        match self.reader.read_until(b'\n', &mut line)? {
-            0 => Ok(None),
-            _ if line.last() != Some(&b'\n') => Err(std::io::ErrorKind::UnexpectedEof.into()),
-            _ => {
-                line.pop();
-                Ok(Some(line))
-            }
+    /// The JSON Lines stream `r` (a tail's body), lines of at most `limit`
+    /// bytes.
+    pub fn from_reader(r: Box<dyn Read + Send + Sync>, limit: u64) -> TailStream {
+        TailStream {
+            reader: LineReader::new(r, limit),
         }
+    }
+
+    /// The next line (without its newline); `None` at the clean end of the
+    /// stream. An `Err` of kind `FileTooLarge` means a line went past the
+    /// limit (reconnecting would not help); any other `Err` means the
+    /// connection dropped.
+    pub fn next_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        self.reader.next_line()
     }
 }
 
@@ -124,6 +220,7 @@ pub struct Remote {
     agent: ureq::Agent,
     base: String,
     token: Option<String>,
+    max_message: u64,
 }
 
 impl Remote {
@@ -137,7 +234,15 @@ impl Remote {
             agent,
             base: base.trim_end_matches('/').to_string(),
             token,
+            max_message: DEFAULT_MAX_MESSAGE,
         }
+    }
+
+    /// Limits each answer body and each streamed line to `bytes` (default
+    /// [`DEFAULT_MAX_MESSAGE`]); past it a call fails with an `Io` error.
+    pub fn with_max_message(mut self, bytes: u64) -> Remote {
+        self.max_message = bytes;
+        self
     }
 
     /// The server's base URL.
@@ -176,11 +281,24 @@ impl Remote {
     }
 
     fn body(&self, resp: ureq::Response) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        resp.into_reader()
-            .read_to_end(&mut out)
-            .map_err(|e| Error::io(format!("cannot read the answer of {}", self.base), e))?;
-        Ok(out)
+        let announced = resp
+            .header("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let r = match announced {
+            Some(n) if n > self.max_message => Err(too_large(self.max_message)),
+            _ => read_bounded(resp.into_reader(), self.max_message),
+        };
+        r.map_err(|e| self.read_error(e))
+    }
+
+    /// The error for a failed read of an answer or a stream.
+    pub fn read_error(&self, e: io::Error) -> Error {
+        if e.kind() == io::ErrorKind::FileTooLarge {
+            Error::new(ErrorKind::Io, format!("{} (from {})", e, self.base))
+                .with_hint("raise the limit with --max-message if the server's messages are that large")
+        } else {
+            Error::io(format!("cannot read the answer of {}", self.base), e)
+        }
     }
 
     fn pool_path(pool: &str, action: &str) -> String {
@@ -275,9 +393,7 @@ impl Remote {
             }
             Err(ureq::Error::Transport(t)) => return Err(self.transport_error(t)),
         };
-        Ok(TailStream {
-            reader: BufReader::with_capacity(256 * 1024, resp.into_reader()),
-        })
+        Ok(TailStream::from_reader(resp.into_reader(), self.max_message))
     }
 }
 

@@ -14,6 +14,8 @@ mod engine_wrap;
 mod error_kinds;
 mod hardening_engine;
 mod hardening_engine_xfsz;
+mod hardening_http;
+mod hardening_http_reader;
 mod hardening_input;
 mod hardening_input_lite3;
 mod hardening_interop;

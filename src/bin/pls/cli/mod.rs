@@ -210,6 +210,10 @@ pub struct GetArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
+    /// a larger one fails with an Io error
+    #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
+    pub max_message: u64,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +250,10 @@ pub struct TailArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
+    /// a larger one fails with an Io error
+    #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
+    pub max_message: u64,
 }
 
 /// Gap policy argument.

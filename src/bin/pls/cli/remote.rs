@@ -83,6 +83,7 @@ impl Renderer {
 
 pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone())?;
+    let remote = remote.with_max_message(a.max_message);
     let body = remote.get(&pool, a.seq)?;
     let mut out = Vec::new();
     Renderer::new(ui, a.format, a.data_only).render(span(&body, "message")?, &mut out)?;
@@ -259,6 +260,7 @@ fn read_stream(mut stream: TailStream) -> Receiver<Event> {
 
 pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone())?;
+    let remote = remote.with_max_message(a.max_message);
     let follow = a.follow || a.timeout.is_some();
     // Resolve the starting point once, as a sequence number, so that a
     // reconnection resumes exactly after the last message printed.
@@ -369,6 +371,11 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                     }
                 }
                 Event::End => break Ok(()),
+                // Reconnecting would only read the same message again.
+                Event::Dropped(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                    flush_to(&mut stdout, &mut out)?;
+                    return Err(remote.read_error(e));
+                }
                 Event::Dropped(e) => break Err(e),
             }
         };

@@ -5,59 +5,44 @@
 //! Every read has a deadline, so an idle or slow client only ever holds its
 //! own thread, and only for a bounded time. Every response carries
 //! `plasmite-version: 0`.
+//!
+//! Framing is strict (a request a proxy could read differently is refused
+//! with 400): `Content-Length` is digits only, a chunk size is hex digits
+//! only, every chunk line ends in CRLF and nothing else, and every size
+//! taken from the request is checked before any arithmetic or allocation.
+//!
+//! This file depends on `std` and `httparse` only: the socket side (plain
+//! TCP or TLS, deadlines, closing) is behind [`Transport`], so the fuzz
+//! targets and the tests can drive the reader with plain bytes.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// Largest request head (request line and headers) accepted.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// Most headers accepted in one request.
 const MAX_HEADERS: usize = 48;
+/// Longest chunk-size line (size and extensions) and trailer line accepted.
+const MAX_CHUNK_LINE: usize = 4096;
 /// A request body this small is read and dropped when a response was sent
 /// without reading it, to keep the connection; larger ones close it.
 const DISCARD_LIMIT: u64 = 64 * 1024;
 
-/// The byte stream of one connection: plain TCP or TLS over TCP.
-pub enum Stream {
-    /// Plain TCP.
-    Plain(TcpStream),
-    /// TLS (rustls) over TCP; the handshake runs on the first read.
-    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
-}
-
-impl Stream {
-    /// The underlying socket.
-    pub fn tcp(&self) -> &TcpStream {
-        match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock,
-        }
+/// The byte stream of one connection, as [`Conn`] needs it: plain TCP or TLS
+/// in the server, any byte source in tests.
+pub trait Transport: Read + Write + Send {
+    /// Reads after `deadline` fail with `TimedOut` (or `WouldBlock`), and a
+    /// read never waits past it, including each socket read inside a TLS
+    /// record or handshake. `None`: no deadline.
+    fn set_deadline(&mut self, deadline: Option<Instant>);
+    /// Whether the client has closed its side (checked without blocking).
+    fn peer_closed(&self) -> bool {
+        false
     }
-}
-
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.read(buf),
-            Stream::Tls(s) => s.read(buf),
-        }
-    }
-}
-
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.write(buf),
-            Stream::Tls(s) => s.write(buf),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Stream::Plain(s) => s.flush(),
-            Stream::Tls(s) => s.flush(),
-        }
-    }
+    /// Closes after an early answer: shuts our sending side, then reads and
+    /// drops what still arrives for a short, bounded while, so the client
+    /// gets the answer instead of a connection reset.
+    fn linger_close(&mut self) {}
 }
 
 /// How a request's body is framed.
@@ -72,7 +57,7 @@ pub enum BodyFraming {
 }
 
 /// A parsed request head. The body is read separately, on demand.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     /// Request method, as sent.
     pub method: String,
@@ -113,6 +98,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         100 => "Continue",
         200 => "OK",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -122,6 +108,7 @@ pub fn reason(status: u16) -> &'static str {
         409 => "Conflict",
         410 => "Gone",
         413 => "Payload Too Large",
+        417 => "Expectation Failed",
         423 => "Locked",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -133,7 +120,7 @@ pub fn reason(status: u16) -> &'static str {
 /// One client connection: the stream, a read buffer that may hold the start
 /// of the next (pipelined) request, and the time limits.
 pub struct Conn {
-    stream: Stream,
+    stream: Box<dyn Transport>,
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -141,7 +128,8 @@ pub struct Conn {
     idle_timeout: Duration,
     /// How long a client may take to send one request (head and body).
     request_timeout: Duration,
-    read_timeout: Option<Duration>,
+    /// When the current request (head and body together) must have arrived.
+    request_deadline: Instant,
     /// Bytes of the current request's body not read yet (`None`: chunked
     /// and not finished, or unknown).
     body_left: Option<u64>,
@@ -153,38 +141,29 @@ pub struct Conn {
     pub cors_origin: Option<String>,
 }
 
+/// A framing error in a body (answered 400; a body over the limit is
+/// `FileTooLarge` instead, 413, and a late one `TimedOut`, 408).
+fn invalid(what: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
 impl Conn {
-    /// Wraps an accepted stream.
-    pub fn new(stream: Stream, idle_timeout: Duration, request_timeout: Duration) -> io::Result<Conn> {
-        stream.tcp().set_nodelay(true)?;
-        stream.tcp().set_write_timeout(Some(request_timeout))?;
-        Ok(Conn {
+    /// Wraps an accepted stream (its socket options already set).
+    pub fn new(stream: Box<dyn Transport>, idle_timeout: Duration, request_timeout: Duration) -> Conn {
+        Conn {
             stream,
             buf: vec![0; MAX_HEAD],
             start: 0,
             end: 0,
             idle_timeout,
             request_timeout,
-            read_timeout: None,
+            request_deadline: Instant::now() + request_timeout,
             body_left: Some(0),
             out: Vec::with_capacity(4096),
             chunked: false,
             close: false,
             cors_origin: None,
-        })
-    }
-
-    fn set_read_timeout(&mut self, t: Duration) -> io::Result<()> {
-        let t = t.max(Duration::from_millis(1));
-        // Only pay the syscall when the timeout changes noticeably.
-        let same = self
-            .read_timeout
-            .is_some_and(|cur| cur.abs_diff(t) < Duration::from_millis(5));
-        if !same {
-            self.stream.tcp().set_read_timeout(Some(t))?;
-            self.read_timeout = Some(t);
         }
-        Ok(())
     }
 
     /// Reads more bytes into the buffer (compacting it first), with a
@@ -196,13 +175,12 @@ impl Conn {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, "buffer full"));
+            return Err(invalid("buffer full"));
         }
-        let now = Instant::now();
-        if now >= deadline {
+        if Instant::now() >= deadline {
             return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
         }
-        self.set_read_timeout(deadline - now)?;
+        self.stream.set_deadline(Some(deadline));
         loop {
             match self.stream.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
@@ -214,7 +192,7 @@ impl Conn {
                         return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                     return Err(io::Error::new(io::ErrorKind::TimedOut, "read timed out"))
                 }
                 Err(e) => return Err(e),
@@ -223,7 +201,8 @@ impl Conn {
     }
 
     /// Reads the next request head. Waits at most the idle timeout for its
-    /// first byte, then at most the request timeout for the rest.
+    /// first byte; from that byte on, the whole request (head and body)
+    /// must arrive within the request timeout.
     pub fn read_head(&mut self) -> Result<Head, ReadFailure> {
         self.chunked = false;
         self.close = false;
@@ -232,6 +211,7 @@ impl Conn {
         if started {
             deadline = Instant::now() + self.request_timeout;
         }
+        self.request_deadline = deadline;
         loop {
             if self.end > self.start {
                 let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
@@ -265,6 +245,7 @@ impl Conn {
                     if !started {
                         started = true;
                         deadline = Instant::now() + self.request_timeout;
+                        self.request_deadline = deadline;
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::TimedOut && started => {
@@ -278,9 +259,11 @@ impl Conn {
         }
     }
 
-    /// Reads the whole body of the current request, at most `limit` bytes.
-    /// `Err(None)` when it is larger than `limit` (the connection will
-    /// close); `Err(Some(e))` on an I/O failure or timeout.
+    /// Reads the whole body of the current request, at most `limit` bytes,
+    /// by the deadline of the request (its head and body together get the
+    /// request timeout). `Err(None)` when it is larger than `limit` (the
+    /// connection will close); `Err(Some(e))` on an I/O failure, a framing
+    /// error (`InvalidData`) or the deadline passing (`TimedOut`).
     pub fn read_body(&mut self, head: &Head, limit: u64) -> Result<Vec<u8>, Option<io::Error>> {
         if let BodyFraming::Length(n) = head.body {
             if n > limit {
@@ -294,11 +277,12 @@ impl Conn {
                 .and_then(|_| self.stream.flush())
                 .map_err(Some)?;
         }
-        let deadline = Instant::now() + self.request_timeout;
+        let deadline = self.request_deadline;
         let mut body = Vec::new();
         let r = match head.body {
             BodyFraming::None => Ok(()),
-            BodyFraming::Length(n) => self.read_exact_into(&mut body, n as usize, deadline),
+            // n <= limit, checked above.
+            BodyFraming::Length(n) => self.read_exact_into(&mut body, n, deadline),
             BodyFraming::Chunked => self.read_chunked(&mut body, limit, deadline),
         };
         match r {
@@ -317,33 +301,73 @@ impl Conn {
         }
     }
 
-    fn read_exact_into(&mut self, out: &mut Vec<u8>, n: usize, deadline: Instant) -> io::Result<()> {
-        out.reserve(n);
-        let n = out.len() + n;
-        while out.len() < n {
+    /// Appends the next `n` body bytes to `out`. `n` must already be
+    /// bounded by the caller's limit: this reserves it.
+    fn read_exact_into(&mut self, out: &mut Vec<u8>, n: u64, deadline: Instant) -> io::Result<()> {
+        let n = usize::try_from(n).map_err(|_| io::Error::from(io::ErrorKind::FileTooLarge))?;
+        let want = out
+            .len()
+            .checked_add(n)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::FileTooLarge))?;
+        out.try_reserve_exact(n)
+            .map_err(|_| io::Error::from(io::ErrorKind::FileTooLarge))?;
+        while out.len() < want {
             if self.end == self.start {
                 if self.fill(deadline)? == 0 {
                     return Err(io::ErrorKind::UnexpectedEof.into());
                 }
                 continue;
             }
-            let take = (n - out.len()).min(self.end - self.start);
+            let take = (want - out.len()).min(self.end - self.start);
             out.extend_from_slice(&self.buf[self.start..self.start + take]);
             self.start += take;
         }
         Ok(())
     }
 
+    /// Drops the next `n` body bytes.
+    fn skip_exact(&mut self, mut n: u64, deadline: Instant) -> io::Result<()> {
+        while n > 0 {
+            if self.end == self.start && self.fill(deadline)? == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let take = (self.end - self.start).min(usize::try_from(n).unwrap_or(usize::MAX));
+            self.start += take;
+            n -= take as u64;
+        }
+        Ok(())
+    }
+
+    /// The next CRLF-terminated line, without its CRLF. A bare LF, a CR
+    /// anywhere else in the line, or a line longer than `MAX_CHUNK_LINE`
+    /// is a framing error.
     fn read_line(&mut self, deadline: Instant) -> io::Result<Vec<u8>> {
+        let mut scanned = 0;
         loop {
-            if let Some(i) = self.buf[self.start..self.end].iter().position(|&b| b == b'\n') {
-                let line = self.buf[self.start..self.start + i].to_vec();
+            let avail = &self.buf[self.start..self.end];
+            if let Some(i) = avail[scanned..].iter().position(|&b| b == b'\n') {
+                let i = scanned + i;
+                if i > MAX_CHUNK_LINE {
+                    return Err(invalid("chunk line too long"));
+                }
+                let line = &avail[..i];
+                if line.last() != Some(&b'\r') {
+                    return Err(invalid("chunk line not ended by CRLF"));
+                }
+                let line = &line[..line.len() - 1];
+                if line.contains(&b'\r') {
+                    return Err(invalid("stray CR in a chunk line"));
+                }
+                let line = line.to_vec();
                 self.start += i + 1;
                 return Ok(line);
             }
-            if self.end - self.start >= 4096 {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "chunk line too long"));
+            scanned = avail.len();
+            if scanned > MAX_CHUNK_LINE {
+                return Err(invalid("chunk line too long"));
             }
+            // `fill` may move the unread bytes to the front of the buffer;
+            // `scanned` counts from the first unread byte, so it stays right.
             if self.fill(deadline)? == 0 {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
@@ -353,22 +377,28 @@ impl Conn {
     fn read_chunked(&mut self, out: &mut Vec<u8>, limit: u64, deadline: Instant) -> io::Result<()> {
         loop {
             let line = self.read_line(deadline)?;
-            let text = std::str::from_utf8(&line).unwrap_or("");
-            let size_hex = text.split(';').next().unwrap_or("").trim();
-            let size = u64::from_str_radix(size_hex, 16)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
+            let size = chunk_size(&line)?;
             if size == 0 {
-                // Trailers, then an empty line.
-                while !self.read_line(deadline)?.iter().all(|b| *b == b'\r') {}
-                return Ok(());
+                // Trailers (ignored, bounded), then an empty line.
+                let mut trailers = 0usize;
+                loop {
+                    let t = self.read_line(deadline)?;
+                    if t.is_empty() {
+                        return Ok(());
+                    }
+                    trailers = trailers.saturating_add(t.len() + 2);
+                    if trailers > MAX_HEAD {
+                        return Err(invalid("trailers too large"));
+                    }
+                }
             }
-            if out.len() as u64 + size > limit {
+            // `out.len() <= limit` holds here, so this cannot underflow.
+            if size > limit.saturating_sub(out.len() as u64) {
                 return Err(io::ErrorKind::FileTooLarge.into());
             }
-            self.read_exact_into(out, size as usize, deadline)?;
-            let crlf = self.read_line(deadline)?;
-            if !crlf.iter().all(|b| *b == b'\r') {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "bad chunk end"));
+            self.read_exact_into(out, size, deadline)?;
+            if !self.read_line(deadline)?.is_empty() {
+                return Err(invalid("chunk data not followed by CRLF"));
             }
         }
     }
@@ -379,9 +409,8 @@ impl Conn {
         match self.body_left {
             Some(0) => {}
             Some(n) if n <= DISCARD_LIMIT && !head.expect_continue => {
-                let deadline = Instant::now() + self.request_timeout;
-                let mut sink = Vec::new();
-                if self.read_exact_into(&mut sink, n as usize, deadline).is_err() {
+                let deadline = self.request_deadline;
+                if self.skip_exact(n, deadline).is_err() {
                     self.close = true;
                 }
                 self.body_left = Some(0);
@@ -480,52 +509,51 @@ impl Conn {
         self.stream.flush()
     }
 
-    /// Closes after an early answer (the client may still be sending): shut
-    /// our side, then read and drop what arrives for a short, bounded while,
-    /// so the client gets the answer instead of a connection reset.
+    /// Closes after an early answer (the client may still be sending): see
+    /// [`Transport::linger_close`].
     pub fn linger_close(&mut self) {
-        let tcp = self.stream.tcp();
-        let _ = tcp.shutdown(std::net::Shutdown::Write);
-        let _ = tcp.set_read_timeout(Some(Duration::from_millis(200)));
-        let deadline = Instant::now() + Duration::from_secs(1);
-        let mut sink = [0u8; 16 * 1024];
-        let mut tcp = tcp;
-        while Instant::now() < deadline {
-            match tcp.read(&mut sink) {
-                Ok(n) if n > 0 => continue,
-                _ => break,
-            }
-        }
+        self.stream.linger_close();
     }
 
     /// Whether the client has closed its side (checked without blocking).
     pub fn peer_closed(&self) -> bool {
-        peer_closed(self.stream.tcp())
+        self.stream.peer_closed()
     }
 }
 
-#[cfg(target_os = "linux")]
-fn peer_closed(tcp: &TcpStream) -> bool {
-    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-    use std::os::fd::AsFd;
-    // nix does not name POLLRDHUP; it is Linux's "peer shut its side".
-    let rdhup = PollFlags::from_bits_retain(libc::POLLRDHUP);
-    let mut fds = [PollFd::new(tcp.as_fd(), rdhup)];
-    // Only POLLRDHUP is asked for (POLLHUP and POLLERR are always
-    // reported), so any readiness means the peer is gone. (`revents()` would
-    // hide it: nix cannot represent the POLLRDHUP bit.)
-    matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+/// The size of a chunk-size line (`1*HEXDIG [ BWS ";" chunk-ext ]`).
+/// Anything else (a sign, a space inside, no digits) is a framing error; a
+/// size past `u64` is too large (413).
+fn chunk_size(line: &[u8]) -> io::Result<u64> {
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if digits == 0 {
+        return Err(invalid("bad chunk size"));
+    }
+    let rest = &line[digits..];
+    let ext = rest.iter().position(|b| !matches!(b, b' ' | b'\t'));
+    match ext {
+        None if rest.is_empty() => {}
+        Some(i) if rest[i] == b';' => {}
+        _ => return Err(invalid("bad chunk size")),
+    }
+    let mut size: u64 = 0;
+    for &b in &line[..digits] {
+        let d = (b as char).to_digit(16).unwrap_or(0) as u64;
+        size = size
+            .checked_mul(16)
+            .and_then(|s| s.checked_add(d))
+            .ok_or_else(|| io::Error::from(io::ErrorKind::FileTooLarge))?;
+    }
+    Ok(size)
 }
 
-#[cfg(not(target_os = "linux"))]
-fn peer_closed(tcp: &TcpStream) -> bool {
-    let mut probe = [0u8; 1];
-    if tcp.set_nonblocking(true).is_err() {
-        return false;
+/// A `Content-Length` value: digits only (`1*DIGIT`), no sign, no list.
+fn content_length(value: &[u8]) -> Option<u64> {
+    let v = value.trim_ascii();
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) {
+        return None;
     }
-    let closed = matches!(tcp.peek(&mut probe), Ok(0));
-    let _ = tcp.set_nonblocking(false);
-    closed
+    std::str::from_utf8(v).ok()?.parse().ok()
 }
 
 fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
@@ -554,10 +582,7 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
     for h in req.headers.iter() {
         let name = h.name;
         if name.eq_ignore_ascii_case("content-length") {
-            let n = std::str::from_utf8(h.value)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .ok_or_else(|| bad("bad Content-Length"))?;
+            let n = content_length(h.value).ok_or_else(|| bad("bad Content-Length"))?;
             if length.is_some_and(|l| l != n) {
                 return Err(bad("conflicting Content-Length headers"));
             }

@@ -21,7 +21,7 @@ mod routes;
 mod tail;
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 pub use auth::Access;
-use http::{Conn, ReadFailure, Stream};
+use http::{Conn, ReadFailure, Transport};
 use http_error::HttpError;
 use plasmite::{Error, ErrorKind, Result};
 
@@ -45,9 +45,10 @@ Security defaults:
   only pools inside DIR are reachable, and no reply names a path on this machine
   (a pool's path is its file name). Request bodies over --max-body and pools
   over --max-pool-size get 413; connections or tails over their caps get 423 at
-  once; a client that takes longer
-  than --client-timeout to send a request, or idles that long between requests, is
-  disconnected. Prefer --token-file over --token: arguments are visible to other
+  once (over TLS, a 423 over TLS or a TLS alert); a client that takes longer
+  than --client-timeout to send a request (head and body, or a TLS handshake),
+  or idles that long between requests, is disconnected. Request framing is
+  strict: a malformed Content-Length or chunk gets 400. Prefer --token-file over --token: arguments are visible to other
   local users in the process list. Browser pages on other origins can read nothing
   unless --cors-origin names their origin.
 
@@ -113,8 +114,9 @@ pub struct ServeArgs {
     /// Largest tail timeout_ms accepted (e.g. 10m); larger gets 400
     #[arg(long, value_parser = crate::units::parse_duration, value_name = "DUR")]
     pub max_tail_timeout: Option<Duration>,
-    /// Disconnect a client that takes longer than this to send a request,
-    /// or idles this long between requests
+    /// Disconnect a client that takes longer than this to send a request
+    /// (head and body together; 408), to finish a TLS handshake, or idles
+    /// this long between requests
     #[arg(long, default_value = "10s", value_parser = crate::units::parse_duration, value_name = "DUR")]
     pub client_timeout: Duration,
     /// TLS certificate chain (PEM); serves HTTPS with --tls-key
@@ -293,6 +295,7 @@ impl Server {
         let active = Arc::new(AtomicUsize::new(0));
         let registry: Arc<Mutex<HashMap<u64, TcpStream>>> = Arc::default();
         let next_id = AtomicU64::new(0);
+        let rejecters = Arc::new(AtomicUsize::new(0));
         while !stop() {
             if !wait_readable(&self.listener, Duration::from_millis(100)) {
                 continue;
@@ -309,7 +312,16 @@ impl Server {
                 }
             };
             if active.load(Ordering::SeqCst) >= self.max_connections {
-                reject_busy(sock, self.max_connections);
+                match &self.tls {
+                    Some(cfg) => reject_busy_tls(
+                        sock,
+                        self.max_connections,
+                        cfg.clone(),
+                        &rejecters,
+                        self.client_timeout,
+                    ),
+                    None => reject_busy(sock, self.max_connections),
+                }
                 log_line(self.quiet, &format!("{peer} - - 423 (connection cap)"));
                 continue;
             }
@@ -372,6 +384,177 @@ impl Drop for ConnGuard {
     }
 }
 
+/// A client socket whose reads never wait past the connection's deadline:
+/// before each read the socket's read timeout is set to the time left (the
+/// syscall only when that changed noticeably). A client that sends one byte
+/// at a time, plain or inside a TLS record, so cannot hold a read longer.
+struct Socket {
+    tcp: TcpStream,
+    deadline: Option<Instant>,
+    timeout: Option<Duration>,
+}
+
+impl Socket {
+    fn new(tcp: TcpStream) -> Socket {
+        Socket {
+            tcp,
+            deadline: None,
+            timeout: None,
+        }
+    }
+
+    /// Shuts our sending side, then drops what the client still sends for
+    /// a short, bounded while, so it gets our answer instead of a reset.
+    fn linger(&mut self) {
+        let _ = self.tcp.shutdown(std::net::Shutdown::Write);
+        let _ = self.tcp.set_read_timeout(Some(Duration::from_millis(200)));
+        self.timeout = Some(Duration::from_millis(200));
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut sink = [0u8; 16 * 1024];
+        while Instant::now() < deadline {
+            match self.tcp.read(&mut sink) {
+                Ok(n) if n > 0 => continue,
+                _ => break,
+            }
+        }
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let timed_out = || std::io::Error::new(std::io::ErrorKind::TimedOut, "client timeout passed");
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(timed_out());
+            }
+            let same = self
+                .timeout
+                .is_some_and(|cur| cur.abs_diff(left) < Duration::from_millis(5));
+            if !same {
+                self.tcp
+                    .set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+                self.timeout = Some(left);
+            }
+        }
+        match self.tcp.read(buf) {
+            // The read timeout expired (EAGAIN on a blocking socket).
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Err(timed_out()),
+            r => r,
+        }
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tcp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
+/// The byte stream of one connection: plain TCP or TLS over TCP.
+enum Stream {
+    Plain(Socket),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, Socket>>),
+}
+
+impl Stream {
+    fn socket(&mut self) -> &mut Socket {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &mut s.sock,
+        }
+    }
+}
+
+/// Runs a TLS handshake on `sock`, every read of it bounded by `deadline`.
+fn tls_handshake(sock: TcpStream, cfg: Arc<rustls::ServerConfig>, deadline: Instant) -> Option<Stream> {
+    let conn = rustls::ServerConnection::new(cfg).ok()?;
+    let mut tls = rustls::StreamOwned::new(conn, Socket::new(sock));
+    tls.sock.deadline = Some(deadline);
+    while tls.conn.is_handshaking() {
+        match tls.conn.complete_io(&mut tls.sock) {
+            Ok((0, 0)) => return None,
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    Some(Stream::Tls(Box::new(tls)))
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+impl Transport for Stream {
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.socket().deadline = deadline;
+    }
+
+    fn peer_closed(&self) -> bool {
+        match self {
+            Stream::Plain(s) => peer_closed(&s.tcp),
+            Stream::Tls(s) => peer_closed(&s.sock.tcp),
+        }
+    }
+
+    fn linger_close(&mut self) {
+        if let Stream::Tls(s) = self {
+            // A clean TLS close first, so the client can tell the answer
+            // was complete.
+            s.conn.send_close_notify();
+            let _ = s.conn.complete_io(&mut s.sock);
+        }
+        self.socket().linger();
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn peer_closed(tcp: &TcpStream) -> bool {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    // nix does not name POLLRDHUP; it is Linux's "peer shut its side".
+    let rdhup = PollFlags::from_bits_retain(libc::POLLRDHUP);
+    let mut fds = [PollFd::new(tcp.as_fd(), rdhup)];
+    // Only POLLRDHUP is asked for (POLLHUP and POLLERR are always
+    // reported), so any readiness means the peer is gone. (`revents()` would
+    // hide it: nix cannot represent the POLLRDHUP bit.)
+    matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn peer_closed(tcp: &TcpStream) -> bool {
+    let mut probe = [0u8; 1];
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let closed = matches!(tcp.peek(&mut probe), Ok(0));
+    let _ = tcp.set_nonblocking(false);
+    closed
+}
+
 fn wait_readable(listener: &TcpListener, timeout: Duration) -> bool {
     use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     use std::os::fd::AsFd;
@@ -380,21 +563,26 @@ fn wait_readable(listener: &TcpListener, timeout: Duration) -> bool {
     matches!(poll(&mut fds, ms), Ok(n) if n > 0)
 }
 
-/// Answers 423 on a connection over the cap, without a thread and without
-/// blocking the accept loop.
-fn reject_busy(sock: TcpStream, cap: usize) {
+/// The 423 answer to a connection over the cap.
+fn busy_response(cap: usize) -> Vec<u8> {
     let body = Error::new(ErrorKind::Busy, format!("too many connections (limit {cap})"))
         .with_hint("retry later, or raise pls serve --max-connections")
         .to_json()
         .to_string();
-    let response = format!(
+    format!(
         "HTTP/1.1 423 Locked\r\ncontent-type: application/json\r\nplasmite-version: 0\r\n\
          content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
-    );
+    )
+    .into_bytes()
+}
+
+/// Answers 423 on a plain connection over the cap, without a thread and
+/// without blocking the accept loop.
+fn reject_busy(sock: TcpStream, cap: usize) {
     let _ = sock.set_nonblocking(true);
     let mut s = &sock;
-    let _ = s.write_all(response.as_bytes());
+    let _ = s.write_all(&busy_response(cap));
     let _ = sock.shutdown(std::net::Shutdown::Write);
     // Read what the client already sent, so closing does not reset the
     // connection before it reads the answer.
@@ -404,6 +592,67 @@ fn reject_busy(sock: TcpStream, cap: usize) {
             Ok(n) if n > 0 => continue,
             _ => break,
         }
+    }
+}
+
+/// Most TLS connections over the cap answered 423 at once (each needs a
+/// handshake, so a short-lived thread); past that, a TLS alert.
+const TLS_REJECTERS: usize = 8;
+/// Longest a TLS connection over the cap is given to take its 423.
+const TLS_REJECT_TIME: Duration = Duration::from_secs(2);
+
+/// Turns away a TLS connection over the cap, never with plain text on the
+/// TLS port: a real 423 over TLS from a short-lived thread (at most
+/// `TLS_REJECTERS` at once, each for at most `TLS_REJECT_TIME`), or, when
+/// those are all busy, a fatal TLS alert (`internal_error`) and a close.
+fn reject_busy_tls(
+    sock: TcpStream,
+    cap: usize,
+    cfg: Arc<rustls::ServerConfig>,
+    rejecters: &Arc<AtomicUsize>,
+    timeout: Duration,
+) {
+    let slot = rejecters
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < TLS_REJECTERS).then_some(n + 1)
+        })
+        .is_ok();
+    let alert = |sock: TcpStream| {
+        // An alert record: type 21, version 3.3, length 2, fatal (2),
+        // internal_error (80).
+        let _ = sock.set_nonblocking(true);
+        let _ = (&sock).write_all(&[21, 3, 3, 0, 2, 2, 80]);
+        let _ = sock.shutdown(std::net::Shutdown::Write);
+    };
+    if !slot || sock.set_nonblocking(false).is_err() {
+        if slot {
+            rejecters.fetch_sub(1, Ordering::SeqCst);
+        }
+        alert(sock);
+        return;
+    }
+    let rejecters = rejecters.clone();
+    let spare = match sock.try_clone() {
+        Ok(s) => s,
+        Err(_) => {
+            rejecters.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("pls-serve-busy".into())
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let deadline = Instant::now() + timeout.min(TLS_REJECT_TIME);
+            let _ = sock.set_write_timeout(Some(TLS_REJECT_TIME));
+            if let Some(mut tls) = tls_handshake(sock, cfg, deadline) {
+                let _ = tls.write_all(&busy_response(cap));
+                tls.linger_close();
+            }
+            rejecters.fetch_sub(1, Ordering::SeqCst);
+        });
+    if spawned.is_err() {
+        alert(spare);
     }
 }
 
@@ -425,16 +674,21 @@ fn serve_connection(
         .peer_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| "-".into());
-    let stream = match tls {
-        Some(cfg) => match rustls::ServerConnection::new(cfg) {
-            Ok(c) => Stream::Tls(Box::new(rustls::StreamOwned::new(c, sock))),
-            Err(_) => return,
-        },
-        None => Stream::Plain(sock),
-    };
-    let Ok(mut conn) = Conn::new(stream, timeout, timeout) else {
+    if sock.set_nodelay(true).is_err() || sock.set_write_timeout(Some(timeout)).is_err() {
         return;
+    }
+    let stream = match tls {
+        // The handshake gets the client timeout, like a request.
+        Some(cfg) => match tls_handshake(sock, cfg, Instant::now() + timeout) {
+            Some(s) => s,
+            None => {
+                log_line(quiet, &format!("{peer} - - TLS handshake failed or timed out"));
+                return;
+            }
+        },
+        None => Stream::Plain(Socket::new(sock)),
     };
+    let mut conn = Conn::new(Box::new(stream), timeout, timeout);
     while !shared.shutting_down() {
         let head = match conn.read_head() {
             Ok(h) => h,

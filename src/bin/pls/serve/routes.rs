@@ -242,6 +242,10 @@ fn read_body(shared: &Shared, conn: &mut Conn, head: &Head) -> std::result::Resu
             ))
             .with_hint("raise it with pls serve --max-body"),
         ),
+        Some(e) if e.kind() == std::io::ErrorKind::TimedOut => HttpError::new(
+            408,
+            Error::usage("the request took too long to arrive (head and body share --client-timeout)"),
+        ),
         Some(e) => HttpError::new(400, Error::usage(format!("cannot read the request body: {e}"))),
     })
 }
