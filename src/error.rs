@@ -265,11 +265,3 @@ impl std::error::Error for Error {
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
-
-impl From<crate::json::JsonError> for Error {
-    /// Malformed JSON input is a `Usage` error naming the byte offset.
-    fn from(e: crate::json::JsonError) -> Self {
-        Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason))
-            .with_offset(e.offset as u64)
-    }
-}

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::error::Error;
+
 mod object;
 pub use object::{member, members};
 
@@ -41,6 +43,14 @@ impl fmt::Display for JsonError {
 }
 
 impl std::error::Error for JsonError {}
+
+impl From<JsonError> for Error {
+    /// Malformed JSON input is a `Usage` error naming the byte offset.
+    fn from(e: JsonError) -> Self {
+        Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason))
+            .with_offset(e.offset as u64)
+    }
+}
 
 impl JsonError {
     /// Whether the text was cut by the end of a buffer of `input_len`

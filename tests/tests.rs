@@ -5,6 +5,7 @@
 mod common;
 mod serve_support;
 
+mod architecture;
 mod cli;
 mod engine_concurrency;
 mod engine_crash;
