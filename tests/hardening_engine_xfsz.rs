@@ -10,15 +10,7 @@ use serve_support::Server;
 #[test]
 fn a_create_past_the_servers_file_size_limit_is_an_io_error() {
     let mut s = Server::start(&[]);
-    let pid = s.child.as_ref().expect("server child").id() as libc::pid_t;
-    let limit = libc::rlimit {
-        rlim_cur: 100 * 1024,
-        rlim_max: libc::RLIM_INFINITY,
-    };
-    // SAFETY: prlimit on the server child, with a valid struct and no old
-    // value asked for. Only the server's limit changes, not this process's.
-    let rc = unsafe { libc::prlimit(pid, libc::RLIMIT_FSIZE, &limit, std::ptr::null_mut()) };
-    assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
+    s.limit_file_size(100 * 1024);
     let r = s.post("/v0/pools", r#"{"pool":"big","size_bytes":1048576}"#);
     assert_eq!(r.kind(), "Io", "{} {}", r.status, r.text());
     assert!(r.status >= 500, "{}", r.status);

@@ -14,7 +14,6 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -405,46 +404,13 @@ fn replies_name_pools_never_server_paths() {
     });
 }
 
-/// `pls serve DIR` under `ulimit -f` (SIGXFSZ ignored), so that creating
-/// a pool fails on its temporary file.
-fn serve_with_file_limit(dir: &Path) -> (Child, u16, Arc<Mutex<Vec<String>>>) {
-    let mut child = Command::new("sh")
-        .args([
-            "-c",
-            "trap '' XFSZ; ulimit -f 64; exec \"$0\" serve \"$1\" --port 0",
-            env!("CARGO_BIN_EXE_pls"),
-            dir.to_str().unwrap(),
-        ])
-        .env_remove("PLASMITE_TOKEN")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().expect("serve printed nothing").unwrap();
-    let port = first
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {first:?}"));
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let sink = log.clone();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    (child, port, log)
-}
-
 #[test]
 fn a_failed_create_reveals_no_temp_path_or_pid() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut child, port, log) = serve_with_file_limit(tmp.path());
-    let pid = child.id().to_string();
-    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut s = Server::start_in(tmp.path(), 0, &[]);
+    s.limit_file_size(64 * 1024);
+    let pid = s.child.as_ref().unwrap().id().to_string();
+    let mut sock = s.connect();
     sock.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let body = br#"{"pool":"big","size_bytes":1048576}"#;
     serve_support::send(
@@ -456,14 +422,12 @@ fn a_failed_create_reveals_no_temp_path_or_pid() {
         true,
     );
     let r = serve_support::read_until_close(&mut sock);
-    let alive = child.try_wait().unwrap().is_none();
+    let alive = s.child.as_mut().unwrap().try_wait().unwrap().is_none();
     // The full path goes to the server's log.
     let dir = tmp.path().to_str().unwrap().to_string();
     wait_for("the full path in the server log", Duration::from_secs(10), || {
-        !alive || log.lock().unwrap().iter().any(|l| l.contains(&dir))
+        !alive || s.log.lock().unwrap().iter().any(|l| l.contains(&dir))
     });
-    let _ = child.kill();
-    let _ = child.wait();
     assert!(alive, "the server died");
     assert_eq!(r.status / 100, 5, "{}", r.text());
     assert_no_server_path(&r.text(), tmp.path());

@@ -33,6 +33,20 @@ impl Server {
         s
     }
 
+    /// Lowers the running server's file size limit (`ulimit -f`) to
+    /// `bytes`: only the server's, never this test process's.
+    pub fn limit_file_size(&self, bytes: u64) {
+        let pid = self.child.as_ref().expect("server child").id() as libc::pid_t;
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: libc::RLIM_INFINITY,
+        };
+        // SAFETY: prlimit on the server child with a valid struct and no old
+        // value asked for.
+        let rc = unsafe { libc::prlimit(pid, libc::RLIMIT_FSIZE, &limit, std::ptr::null_mut()) };
+        assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
+    }
+
     /// Serves `dir` on `port` (0: any) with `args`.
     pub fn start_in(dir: &Path, port: u16, args: &[&str]) -> Server {
         let mut child = pls()
