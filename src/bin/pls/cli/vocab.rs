@@ -1,0 +1,138 @@
+//! The existing plasmite command's vocabulary (version 0.8): its command and
+//! flag names are accepted as aliases of ours, and its `pool … --json`
+//! commands print its JSON shapes, so scripts written for it run unchanged.
+//!
+//! The command aliases (`feed`, `fetch`, `completion`) are clap aliases on
+//! our commands; `follow`, `pool` and `version` are commands of their own
+//! over the same code. The flag aliases are applied here, to the parsed
+//! command definition, by each flag's long name: a flag that is not there
+//! gets no alias (and gets it once it is).
+
+use clap::builder::ArgPredicate;
+use clap::{Args, Command, CommandFactory, FromArgMatches, Subcommand};
+
+use super::{Cli, CreateArgs, DeleteArgs, Format, InfoArgs, ListArgs, TailArgs};
+
+/// The "Coming from plasmite" part of `pls --help`.
+pub const COMING_FROM_PLASMITE: &str = "\
+Coming from plasmite (0.8):
+  Its words work here too: feed = append (--create-size, -f/--file, -e/--errors,
+  -i/--in, --retry), fetch = get, follow = tail -f from the live edge (--tail N,
+  --one, --jsonl, --where, --since, --replay, --data-only, --timeout),
+  pool create|info|list|delete (with its --json shapes), completion = completions,
+  version (JSON when piped). NAME.plasmite is the pool NAME in the pool directory.";
+
+/// The `pool` group of the existing command.
+#[derive(Debug, Args)]
+pub struct PoolArgs {
+    #[command(subcommand)]
+    pub command: PoolCommand,
+}
+
+/// `pool create|info|list|delete`: our `create`, `info`, `list` and
+/// `delete`, whose `--json` prints the existing command's shapes.
+#[derive(Debug, Subcommand)]
+pub enum PoolCommand {
+    /// Create one or more pools (--json: {"created":[INFO…]})
+    Create(CreateArgs),
+    /// Show a pool's size, bounds and usage (--json: the info object)
+    Info(InfoArgs),
+    /// List the pools in the pool directory (--json: {"pools":[…]} with mtime)
+    List(ListArgs),
+    /// Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})
+    Delete(DeleteArgs),
+}
+
+/// Whose JSON shapes an admin command prints with `--json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shapes {
+    /// Ours (`pls create|info|list|delete`).
+    Pls,
+    /// The existing command's (`pls pool create|info|list|delete`).
+    Plasmite,
+}
+
+/// The command definition with the existing command's flag names added.
+pub fn command() -> Command {
+    Cli::command()
+        .mut_subcommand("append", feed_flags)
+        .mut_subcommand("follow", follow_flags)
+}
+
+/// Parses the process arguments (exits on a usage error, as clap does).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `feed` is `append`: `--create-size` is `--size`, and `-f`, `-e`, `-i`
+/// are `--file`, `--errors`, `--in`.
+fn feed_flags(cmd: Command) -> Command {
+    let cmd = match id_of(&cmd, "size") {
+        Some(id) => cmd.mut_arg(id, |a| a.visible_alias("create-size")),
+        None => cmd,
+    };
+    let cmd = short_for(cmd, "file", 'f');
+    let cmd = short_for(cmd, "errors", 'e');
+    short_for(cmd, "in", 'i')
+}
+
+/// `follow` is `tail -f` starting at the live edge: `-n/--tail N` (default
+/// 0) prints the last N first. With `--replay` it ends after the range, as
+/// the existing command's does.
+fn follow_flags(cmd: Command) -> Command {
+    let cmd = match id_of(&cmd, "lines") {
+        Some(id) => cmd.mut_arg(id, |a| {
+            a.long("tail")
+                .alias("lines")
+                .default_value("0")
+                .help("Print the last N messages first, then keep following")
+        }),
+        None => cmd,
+    };
+    let replay = id_of(&cmd, "replay");
+    match id_of(&cmd, "follow") {
+        Some(id) => cmd.mut_arg(id, |a| {
+            let a = a.default_value("true").hide(true);
+            match replay {
+                Some(r) => a.default_value_if(r, ArgPredicate::IsPresent, Some("false")),
+                None => a,
+            }
+        }),
+        None => cmd,
+    }
+}
+
+/// The id of the argument whose long name is `long`.
+fn id_of(cmd: &Command, long: &str) -> Option<clap::Id> {
+    cmd.get_arguments()
+        .find(|a| a.get_long() == Some(long))
+        .map(|a| a.get_id().clone())
+}
+
+/// Gives the argument `--long` the short name `short`, unless it has one or
+/// another argument uses it.
+fn short_for(cmd: Command, long: &str, short: char) -> Command {
+    if cmd.get_arguments().any(|a| a.get_short() == Some(short)) {
+        return cmd;
+    }
+    let id = cmd
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long) && a.get_short().is_none())
+        .map(|a| a.get_id().clone());
+    match id {
+        Some(id) => cmd.mut_arg(id, |a| a.short(short)),
+        None => cmd,
+    }
+}
+
+/// `--jsonl` is `--format jsonl`; `--one` is `--max 1`.
+pub fn tail_args(mut a: TailArgs) -> TailArgs {
+    if a.jsonl {
+        a.format = Some(Format::Jsonl);
+    }
+    if a.one {
+        a.max = Some(1);
+    }
+    a
+}
