@@ -256,6 +256,35 @@ fn feed_input_mode_flag_when_append_has_it() {
 }
 
 #[test]
+fn help_shows_the_vocabulary() {
+    let e = Env::new();
+    let help = String::from_utf8(e.ok(&["--help"]).stdout).unwrap();
+    for want in [
+        "[alias: feed]",
+        "[alias: fetch]",
+        "[alias: completion]",
+        "\n  follow ",
+        "\n  pool ",
+        "\n  version ",
+        "Coming from plasmite",
+    ] {
+        assert!(help.contains(want), "pls --help lacks {want:?}");
+    }
+    let help = String::from_utf8(e.ok(&["feed", "--help"]).stdout).unwrap();
+    for want in ["--create-size", "-f, --file", "-e, --errors"] {
+        assert!(help.contains(want), "pls feed --help lacks {want:?}");
+    }
+    let help = String::from_utf8(e.ok(&["follow", "--help"]).stdout).unwrap();
+    for want in ["-n, --tail <N>", "--one", "--jsonl"] {
+        assert!(help.contains(want), "pls follow --help lacks {want:?}");
+    }
+    let help = String::from_utf8(e.ok(&["pool", "--help"]).stdout).unwrap();
+    for want in ["create", "info", "list", "delete"] {
+        assert!(help.contains(want), "pls pool --help lacks {want:?}");
+    }
+}
+
+#[test]
 fn fetch_is_get() {
     let e = Env::new();
     three(&e);
@@ -417,6 +446,73 @@ fn version_is_json_when_piped() {
         let theirs = json(&run_ref(&bin, &e.dir(), &["version"]).stdout);
         covers(&v, &theirs, "version").unwrap();
     }
+}
+
+#[test]
+fn version_is_a_line_on_a_terminal() {
+    let e = Env::new();
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let slave = std::fs::File::from(pty.slave);
+    let mut child = e
+        .cmd(&["version"])
+        .stdout(slave)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    drop(child);
+    // The child is gone and the parent's copy of the slave end is closed:
+    // the master reads what it wrote, then EIO.
+    let mut master = std::fs::File::from(pty.master);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 256];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.trim_end(), format!("plasmite {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn remote_feed_fetch_follow() {
+    let server = Server::start(&[]);
+    server.create("p", 64 * 1024);
+    let e = Env::new();
+    let url = format!("{}/p", server.url());
+    for i in 1..=3 {
+        e.ok(&["feed", &url, &format!("{{\"i\":{i}}}")]);
+    }
+    let fetched = json(&e.ok(&["fetch", &url, "2"]).stdout);
+    assert_eq!(fetched["data"]["i"], 2);
+    let ours = e.ok(&[
+        "tail",
+        &url,
+        "-n",
+        "2",
+        "--max",
+        "1",
+        "--format",
+        "jsonl",
+        "--data-only",
+    ]);
+    let theirs = e.ok(&["follow", &url, "--tail", "2", "--one", "--jsonl", "--data-only"]);
+    assert_eq!(ours.stdout, theirs.stdout);
+    assert_eq!(json(&theirs.stdout)["i"], 2);
+    let out = e.run(&["follow", &url, "--timeout", "300ms"]);
+    assert_eq!(out.status.code(), Some(124), "{}", text(&out));
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+    // pool info of a remote pool prints the info object itself.
+    let info = json(&e.ok(&["pool", "info", &url, "--json"]).stdout);
+    assert_eq!(
+        (info["name"].as_str(), info["bounds"]["newest"].as_u64()),
+        (Some("p"), Some(3))
+    );
+    let ours = json(&e.ok(&["info", &url, "--json"]).stdout);
+    assert_eq!(ours["pool"]["name"], "p");
 }
 
 #[test]

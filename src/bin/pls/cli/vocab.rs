@@ -136,3 +136,65 @@ pub fn tail_args(mut a: TailArgs) -> TailArgs {
     }
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Arg, ArgAction};
+
+    /// `follow` follows unless `--replay` is given, whenever tail has it;
+    /// `-n/--tail` defaults to 0.
+    #[test]
+    fn follow_flags_follow_and_replay() {
+        let tail = |with_replay: bool| {
+            let c = Command::new("follow")
+                .arg(Arg::new("last").short('n').long("lines").default_value("10"))
+                .arg(
+                    Arg::new("follow")
+                        .short('f')
+                        .long("follow")
+                        .action(ArgAction::SetTrue),
+                );
+            follow_flags(if with_replay {
+                c.arg(Arg::new("replay").long("replay"))
+            } else {
+                c
+            })
+        };
+        let m = tail(true).get_matches_from(["follow"]);
+        assert!(m.get_flag("follow"));
+        assert_eq!(m.get_one::<String>("last").map(String::as_str), Some("0"));
+        let m = tail(true).get_matches_from(["follow", "--replay", "0", "--tail", "5"]);
+        assert!(!m.get_flag("follow"));
+        assert_eq!(m.get_one::<String>("last").map(String::as_str), Some("5"));
+        let m = tail(false).get_matches_from(["follow", "--lines", "2"]);
+        assert!(m.get_flag("follow"));
+        assert_eq!(m.get_one::<String>("last").map(String::as_str), Some("2"));
+    }
+
+    /// `feed`'s short flags land on append's flags by long name, once they
+    /// exist, and never take a short name already used.
+    #[test]
+    fn feed_flags_by_long_name() {
+        let c = Command::new("append")
+            .arg(Arg::new("size").long("size"))
+            .arg(Arg::new("input_mode").long("in"))
+            .arg(Arg::new("file").long("file"))
+            .arg(Arg::new("other").short('e').long("other"))
+            .arg(Arg::new("errors").long("errors"));
+        let c = feed_flags(c);
+        let m = c
+            .clone()
+            .get_matches_from(["feed", "-i", "jsonl", "-f", "x", "--create-size", "64K"]);
+        assert_eq!(
+            m.get_one::<String>("input_mode").map(String::as_str),
+            Some("jsonl")
+        );
+        assert_eq!(m.get_one::<String>("file").map(String::as_str), Some("x"));
+        assert_eq!(m.get_one::<String>("size").map(String::as_str), Some("64K"));
+        let errors = c.get_arguments().find(|a| a.get_id() == "errors").unwrap();
+        assert_eq!(errors.get_short(), None, "-e was taken");
+        // The real definition builds (clap checks it in debug builds).
+        command().debug_assert();
+    }
+}
