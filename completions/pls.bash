@@ -344,7 +344,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --tail --follow --dir --color --help"
+            opts="-t -n -f -h --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --tail --quiet-drops --no-notify --follow --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -287,6 +287,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --one 'Stop after one message (--max 1)'
             cand --data-only 'Print only each message''s data'
             cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --quiet-drops 'quiet-drops'
+            cand --no-notify 'no-notify'
             cand -f 'Keep following: print new messages as they are appended'
             cand --follow 'Keep following: print new messages as they are appended'
             cand -h 'Print help (see more with ''--help'')'

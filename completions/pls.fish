@@ -255,6 +255,8 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand follow" -l one -d 'Stop after one message (--max 1)'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l data-only -d 'Print only each message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l quiet-drops
+complete -c pls -n "__fish_pls_using_subcommand follow" -l no-notify
 complete -c pls -n "__fish_pls_using_subcommand follow" -s f -l follow -d 'Keep following: print new messages as they are appended'
 complete -c pls -n "__fish_pls_using_subcommand follow" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "create" -d 'Create one or more pools'

@@ -372,6 +372,19 @@ fn follow_is_tail_f_from_the_live_edge() {
         assert_eq!(theirs.stdout, ours.stdout, "{follow:?}");
         assert!(!theirs.stdout.is_empty(), "{follow:?}");
     }
+    // Its notice and wake-up switches are accepted.
+    let quiet = e.run(&[
+        "follow",
+        "p",
+        "--tail",
+        "1",
+        "--one",
+        "--jsonl",
+        "--quiet-drops",
+        "--no-notify",
+    ]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet));
+    assert_eq!(json(&quiet.stdout)["seq"], 3);
     let data = lines(&e.run(&[
         "follow",
         "p",
@@ -533,6 +546,26 @@ fn pool_json_shapes() {
         1,
         "one JSON document"
     );
+    // Its --index-capacity 0 (no index) is the smallest index; ours refuses 0.
+    let out = e.ok(&[
+        "pool",
+        "create",
+        "--json",
+        "noindex",
+        "--size",
+        "64K",
+        "--index-capacity",
+        "0",
+    ]);
+    assert_eq!(json(&out.stdout)["created"][0]["index_capacity"], 1);
+    e.ok(&["append", "noindex", r#"{"a":1}"#]);
+    e.ok(&["append", "noindex", r#"{"a":2}"#]);
+    assert_eq!(json(&e.ok(&["fetch", "noindex", "2"]).stdout)["data"]["a"], 2);
+    assert_eq!(
+        e.run(&["create", "zero", "--index-capacity", "0"]).status.code(),
+        Some(2)
+    );
+    e.ok(&["delete", "noindex"]);
     // Ours is unchanged: one info object a line.
     let ours = e.ok(&["create", "--json", "c", "--size", "64K"]);
     assert_eq!(json(&ours.stdout)["name"], "c");

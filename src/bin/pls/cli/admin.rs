@@ -39,7 +39,12 @@ fn each<T>(items: Vec<T>, ui: &Ui, mut f: impl FnMut(T) -> Result<(), Error>) ->
 pub fn create(client: &Client, a: CreateArgs, ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
     let options = PoolOptions {
         size_bytes: a.size,
-        index_capacity: a.index_capacity,
+        // The existing command's `--index-capacity 0` (no index, reads
+        // scan) is the smallest index here: reads past it scan too.
+        index_capacity: match (a.index_capacity, shapes) {
+            (Some(0), Shapes::Plasmite) => Some(1),
+            (n, _) => n,
+        },
     };
     let mut created = Vec::new();
     let outcome = each(a.names, ui, |name| {

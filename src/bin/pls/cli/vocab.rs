@@ -79,7 +79,9 @@ fn feed_flags(cmd: Command) -> Command {
 
 /// `follow` is `tail -f` starting at the live edge: `-n/--tail N` (default
 /// 0) prints the last N first. With `--replay` it ends after the range, as
-/// the existing command's does.
+/// the existing command's does. `--quiet-drops` and `--no-notify` are
+/// accepted and do nothing (drop notes go to a terminal only; wake-ups are
+/// not optional).
 fn follow_flags(cmd: Command) -> Command {
     let cmd = match id_of(&cmd, "lines") {
         Some(id) => cmd.mut_arg(id, |a| {
@@ -90,6 +92,19 @@ fn follow_flags(cmd: Command) -> Command {
         }),
         None => cmd,
     };
+    // Its switches about notices and wake-ups have nothing to switch here:
+    // accepted, so scripts that pass them run.
+    let cmd = ["quiet-drops", "no-notify"].into_iter().fold(cmd, |cmd, long| {
+        if id_of(&cmd, long).is_some() {
+            return cmd;
+        }
+        cmd.arg(
+            clap::Arg::new(long)
+                .long(long)
+                .action(clap::ArgAction::SetTrue)
+                .hide(true),
+        )
+    });
     let replay = id_of(&cmd, "replay");
     match id_of(&cmd, "follow") {
         Some(id) => cmd.mut_arg(id, |a| {
