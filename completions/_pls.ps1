@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last messages of a pool, and optionally follow it')
+            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first')
             [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
@@ -43,7 +44,6 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version: a line on a terminal, {"name","version"} JSON otherwise')
             [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Append messages: one from the argument, or a stream from stdin')
             [CompletionResult]::new('feed', 'feed', [CompletionResultType]::ParameterValue, 'Append messages: one from the argument, or a stream from stdin')
-            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -95,6 +95,30 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--one', '--one', [CompletionResultType]::ParameterName, 'Stop after one message (--max 1)')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;follow' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start at this sequence number (inclusive) instead of the last N')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N messages')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
+            [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
+            [CompletionResult]::new('--one', '--one', [CompletionResultType]::ParameterName, 'Stop after one message (--max 1)')
+            [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
+            [CompletionResult]::new('--quiet-drops', '--quiet-drops', [CompletionResultType]::ParameterName, 'quiet-drops')
+            [CompletionResult]::new('--no-notify', '--no-notify', [CompletionResultType]::ParameterName, 'no-notify')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -301,34 +325,11 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
-        'pls;follow' {
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start at this sequence number (inclusive) instead of the last N')
-            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N messages')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
-            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
-            [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
-            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
-            [CompletionResult]::new('--one', '--one', [CompletionResultType]::ParameterName, 'Stop after one message (--max 1)')
-            [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
-            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
-            [CompletionResult]::new('--quiet-drops', '--quiet-drops', [CompletionResultType]::ParameterName, 'quiet-drops')
-            [CompletionResult]::new('--no-notify', '--no-notify', [CompletionResultType]::ParameterName, 'no-notify')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
         'pls;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one or more pools')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last messages of a pool, and optionally follow it')
+            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first')
             [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
@@ -339,7 +340,6 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page to a directory')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version: a line on a terminal, {"name","version"} JSON otherwise')
             [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Append messages: one from the argument, or a stream from stdin')
-            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -352,23 +352,10 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         'pls;help;tail' {
             break
         }
+        'pls;help;follow' {
+            break
+        }
         'pls;help;pool' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create one or more pools (--json: {"created":[INFO…]})')
-            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage (--json: the info object)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)')
-            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})')
-            break
-        }
-        'pls;help;pool;create' {
-            break
-        }
-        'pls;help;pool;info' {
-            break
-        }
-        'pls;help;pool;list' {
-            break
-        }
-        'pls;help;pool;delete' {
             break
         }
         'pls;help;list' {
@@ -396,9 +383,6 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;help;append' {
-            break
-        }
-        'pls;help;follow' {
             break
         }
         'pls;help;help' {

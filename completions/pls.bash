@@ -115,18 +115,6 @@ _pls() {
             pls__subcmd__help,version)
                 cmd="pls__subcmd__help__subcmd__version"
                 ;;
-            pls__subcmd__help__subcmd__pool,create)
-                cmd="pls__subcmd__help__subcmd__pool__subcmd__create"
-                ;;
-            pls__subcmd__help__subcmd__pool,delete)
-                cmd="pls__subcmd__help__subcmd__pool__subcmd__delete"
-                ;;
-            pls__subcmd__help__subcmd__pool,info)
-                cmd="pls__subcmd__help__subcmd__pool__subcmd__info"
-                ;;
-            pls__subcmd__help__subcmd__pool,list)
-                cmd="pls__subcmd__help__subcmd__pool__subcmd__list"
-                ;;
             pls__subcmd__pool,create)
                 cmd="pls__subcmd__pool__subcmd__create"
                 ;;
@@ -164,7 +152,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create get fetch tail pool list info delete doctor serve completions completion man version append feed follow help"
+            opts="-h -V --dir --color --help --version create get fetch tail follow pool list info delete doctor serve completions completion man version append feed help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,12 +332,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --tail --quiet-drops --no-notify --follow --dir --color --help"
+            opts="-t -n -f -h --dir --color --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --tail --quiet-drops --no-notify --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -390,14 +386,6 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -436,7 +424,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create get tail pool list info delete doctor serve completions man version append follow help"
+            opts="create get tail follow pool list info delete doctor serve completions man version append help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,64 +592,8 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__pool)
-            opts="create info list delete"
+            opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pls__subcmd__help__subcmd__pool__subcmd__create)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pls__subcmd__help__subcmd__pool__subcmd__delete)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pls__subcmd__help__subcmd__pool__subcmd__info)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pls__subcmd__help__subcmd__pool__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand get 'Print one message (its envelope) by sequence number'
             cand fetch 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
@@ -40,7 +41,6 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
             cand append 'Append messages: one from the argument, or a stream from stdin'
             cand feed 'Append messages: one from the argument, or a stream from stdin'
-            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;create'= {
@@ -88,6 +88,29 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --one 'Stop after one message (--max 1)'
             cand --data-only 'Print only each message''s data'
             cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;follow'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --since 'Start at this sequence number (inclusive) instead of the last N'
+            cand --max 'Stop after N messages'
+            cand --timeout 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow'
+            cand -t 'Only messages carrying this tag (repeatable: all must match)'
+            cand --tag 'Only messages carrying this tag (repeatable: all must match)'
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --gaps 'When messages were overwritten before being read: skip them, or fail'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand -n 'Print the last N messages first, then keep following'
+            cand --tail 'Print the last N messages first, then keep following'
+            cand --one 'Stop after one message (--max 1)'
+            cand --data-only 'Print only each message''s data'
+            cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --quiet-drops 'quiet-drops'
+            cand --no-notify 'no-notify'
+            cand -f 'Keep following: print new messages as they are appended'
+            cand --follow 'Keep following: print new messages as they are appended'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -271,33 +294,11 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'pls;follow'= {
-            cand --since 'Start at this sequence number (inclusive) instead of the last N'
-            cand --max 'Stop after N messages'
-            cand --timeout 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow'
-            cand -t 'Only messages carrying this tag (repeatable: all must match)'
-            cand --tag 'Only messages carrying this tag (repeatable: all must match)'
-            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
-            cand --gaps 'When messages were overwritten before being read: skip them, or fail'
-            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
-            cand -n 'Print the last N messages first, then keep following'
-            cand --tail 'Print the last N messages first, then keep following'
-            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
-            cand --color 'When to use colors (NO_COLOR disables them in auto)'
-            cand --one 'Stop after one message (--max 1)'
-            cand --data-only 'Print only each message''s data'
-            cand --jsonl 'JSON Lines output (--format jsonl)'
-            cand --quiet-drops 'quiet-drops'
-            cand --no-notify 'no-notify'
-            cand -f 'Keep following: print new messages as they are appended'
-            cand --follow 'Keep following: print new messages as they are appended'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'pls;help'= {
             cand create 'Create one or more pools'
             cand get 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
@@ -308,7 +309,6 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand man 'Print the man page, or write every page to a directory'
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
             cand append 'Append messages: one from the argument, or a stream from stdin'
-            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;help;create'= {
@@ -317,19 +317,9 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;help;tail'= {
         }
+        &'pls;help;follow'= {
+        }
         &'pls;help;pool'= {
-            cand create 'Create one or more pools (--json: {"created":[INFO…]})'
-            cand info 'Show a pool''s size, bounds and usage (--json: the info object)'
-            cand list 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
-            cand delete 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
-        }
-        &'pls;help;pool;create'= {
-        }
-        &'pls;help;pool;info'= {
-        }
-        &'pls;help;pool;list'= {
-        }
-        &'pls;help;pool;delete'= {
         }
         &'pls;help;list'= {
         }
@@ -348,8 +338,6 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;version'= {
         }
         &'pls;help;append'= {
-        }
-        &'pls;help;follow'= {
         }
         &'pls;help;help'= {
         }

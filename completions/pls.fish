@@ -34,6 +34,7 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "create" -d 'Create one or m
 complete -c pls -n "__fish_pls_needs_command" -f -a "get" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
 complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "list" -d 'List the pools in the pool directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
@@ -46,7 +47,6 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "man" -d 'Print the man page
 complete -c pls -n "__fish_pls_needs_command" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
 complete -c pls -n "__fish_pls_needs_command" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
 complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
 complete -c pls -n "__fish_pls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand create" -l size -d 'File size of each pool (e.g. 512K, 64M, 1G; at least 64K)' -r
 complete -c pls -n "__fish_pls_using_subcommand create" -l index-capacity -d 'Slots in the sequence index (default: sized from --size)' -r
@@ -93,6 +93,27 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -l one -d 'Stop after one 
 complete -c pls -n "__fish_pls_using_subcommand tail" -l data-only -d 'Print only each message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l jsonl -d 'JSON Lines output (--format jsonl)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand follow" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l max -d 'Stop after N messages' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
+pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
+error\t'Fail with RetentionGap (exit 9)'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -s n -l tail -d 'Print the last N messages first, then keep following' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l one -d 'Stop after one message (--max 1)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l data-only -d 'Print only each message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l quiet-drops
+complete -c pls -n "__fish_pls_using_subcommand follow" -l no-notify
+complete -c pls -n "__fish_pls_using_subcommand follow" -s f -l follow -d 'Keep following: print new messages as they are appended'
+complete -c pls -n "__fish_pls_using_subcommand follow" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -238,43 +259,18 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand feed" -l create -d 'Create the pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand feed" -s q -l quiet -d 'Do not print a receipt per message'
 complete -c pls -n "__fish_pls_using_subcommand feed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand follow" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -l max -d 'Stop after N messages' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
-pretty\t'Indented, coloured JSON (the default on a terminal)'"
-complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
-error\t'Fail with RetentionGap (exit 9)'"
-complete -c pls -n "__fish_pls_using_subcommand follow" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -s n -l tail -d 'Print the last N messages first, then keep following' -r
-complete -c pls -n "__fish_pls_using_subcommand follow" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand follow" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
-always\t'Always colour'
-never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand follow" -l one -d 'Stop after one message (--max 1)'
-complete -c pls -n "__fish_pls_using_subcommand follow" -l data-only -d 'Print only each message\'s data'
-complete -c pls -n "__fish_pls_using_subcommand follow" -l jsonl -d 'JSON Lines output (--format jsonl)'
-complete -c pls -n "__fish_pls_using_subcommand follow" -l quiet-drops
-complete -c pls -n "__fish_pls_using_subcommand follow" -l no-notify
-complete -c pls -n "__fish_pls_using_subcommand follow" -s f -l follow -d 'Keep following: print new messages as they are appended'
-complete -c pls -n "__fish_pls_using_subcommand follow" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail pool list info delete doctor serve completions man version append follow help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "create" -d 'Create one or more pools (--json: {"created":[INFO…]})'
-complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "info" -d 'Show a pool\'s size, bounds and usage (--json: the info object)'
-complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "list" -d 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
-complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from pool" -f -a "delete" -d 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -122,7 +122,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  pls follow events --jsonl | jq .data\n  \
                             pls follow events --tail 10\n  \
                             pls follow events -t deploy --one --timeout 30s")]
-    Follow(TailArgs),
+    Follow(vocab::FollowArgs),
     /// Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)
     Pool(vocab::PoolArgs),
     /// List the pools in the pool directory
@@ -385,7 +385,9 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Create(a) => admin::create(&client, a, ui, Shapes::Pls),
         Command::Append(a) => append::run(&client, a, ui),
         Command::Get(a) => read::get(&client, a, ui),
-        Command::Tail(a) | Command::Follow(a) => read::tail(&client, vocab::tail_args(a), ui),
+        Command::Tail(a) | Command::Follow(vocab::FollowArgs(a)) => {
+            read::tail(&client, vocab::tail_args(a), ui)
+        }
         Command::List(a) => admin::list(&client, a, ui, Shapes::Pls),
         Command::Info(a) => admin::info(&client, a, ui, Shapes::Pls),
         Command::Delete(a) => admin::delete(&client, a, ui, Shapes::Pls),

@@ -4,12 +4,12 @@
 //!
 //! The command aliases (`feed`, `fetch`, `completion`) are clap aliases on
 //! our commands; `follow`, `pool` and `version` are commands of their own
-//! over the same code. The flag aliases are applied here, to the parsed
-//! command definition, by each flag's long name: a flag that is not there
-//! gets no alias (and gets it once it is).
+//! over the same code. The flag aliases are applied here, to the command
+//! definition, by each flag's long name: a flag that is not there gets no
+//! alias (and gets it once it is).
 
 use clap::builder::ArgPredicate;
-use clap::{Args, Command, CommandFactory, FromArgMatches, Subcommand};
+use clap::{ArgMatches, Args, Command, CommandFactory, FromArgMatches, Subcommand};
 
 use super::{Cli, CreateArgs, DeleteArgs, Format, InfoArgs, ListArgs, TailArgs};
 
@@ -22,15 +22,74 @@ Coming from plasmite (0.8):
   pool create|info|list|delete (with its --json shapes), completion = completions,
   version (JSON when piped). NAME.plasmite is the pool NAME in the pool directory.";
 
-/// The `pool` group of the existing command.
-#[derive(Debug, Args)]
+// The `pool` group and `follow` are commands of their own, defined (their
+// arguments added) only when they run: a run of another command pays
+// nothing for them (`Command::defer`).
+
+/// `pool`: its subcommands, defined when it runs.
+#[derive(Debug)]
 pub struct PoolArgs {
-    #[command(subcommand)]
     pub command: PoolCommand,
 }
 
-/// `pool create|info|list|delete`: our `create`, `info`, `list` and
-/// `delete`, whose `--json` prints the existing command's shapes.
+impl FromArgMatches for PoolArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        PoolCommand::from_arg_matches(m).map(|command| PoolArgs { command })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.command.update_from_arg_matches(m)
+    }
+}
+
+impl Args for PoolArgs {
+    fn augment_args(cmd: Command) -> Command {
+        cmd.defer(pool_command)
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        cmd.defer(pool_command)
+    }
+}
+
+fn pool_command(cmd: Command) -> Command {
+    PoolCommand::augment_subcommands(cmd)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+}
+
+/// `follow`: tail's arguments with the existing command's names and
+/// defaults, defined when it runs.
+#[derive(Debug)]
+pub struct FollowArgs(pub TailArgs);
+
+impl FromArgMatches for FollowArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        TailArgs::from_arg_matches(m).map(FollowArgs)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+}
+
+impl Args for FollowArgs {
+    fn augment_args(cmd: Command) -> Command {
+        cmd.defer(follow_command)
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        cmd.defer(follow_command)
+    }
+}
+
+fn follow_command(cmd: Command) -> Command {
+    follow_flags(TailArgs::augment_args(cmd))
+}
+
+// `pool create|info|list|delete`: our `create`, `info`, `list` and
+// `delete`, whose `--json` prints the existing command's shapes. (A doc
+// comment here would replace `pool`'s description when it is built.)
 #[derive(Debug, Subcommand)]
 pub enum PoolCommand {
     /// Create one or more pools (--json: {"created":[INFO…]})
@@ -52,11 +111,10 @@ pub enum Shapes {
     Plasmite,
 }
 
-/// The command definition with the existing command's flag names added.
+/// The command definition with the existing command's flag names added
+/// (`follow`'s when it is built).
 pub fn command() -> Command {
-    Cli::command()
-        .mut_subcommand("append", feed_flags)
-        .mut_subcommand("follow", follow_flags)
+    Cli::command().mut_subcommand("append", feed_flags)
 }
 
 /// Parses the process arguments (exits on a usage error, as clap does).
