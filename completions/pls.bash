@@ -152,7 +152,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create get fetch tail follow pool list info delete doctor serve completions completion man version append feed help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool list info delete doctor serve completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,7 +424,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create get tail follow pool list info delete doctor serve completions man version append help"
+            opts="create append get tail follow pool list info delete doctor serve completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

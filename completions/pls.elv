@@ -25,6 +25,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create one or more pools'
+            cand append 'Append messages: one from the argument, or a stream from stdin'
+            cand feed 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
             cand fetch 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
@@ -39,8 +41,6 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand completion 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-            cand append 'Append messages: one from the argument, or a stream from stdin'
-            cand feed 'Append messages: one from the argument, or a stream from stdin'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;create'= {
@@ -49,6 +49,44 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print each pool''s info as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;append'= {
+            cand -t 'Tag the message(s) (repeatable)'
+            cand --tag 'Tag the message(s) (repeatable)'
+            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --size 'Size of the pool made by --create'
+            cand --create-size 'Size of the pool made by --create'
+            cand -f 'Read the stream from this file instead of stdin'
+            cand --file 'Read the stream from this file instead of stdin'
+            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --create 'Create the pool if it does not exist'
+            cand -q 'Do not print a receipt per message'
+            cand --quiet 'Do not print a receipt per message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;feed'= {
+            cand -t 'Tag the message(s) (repeatable)'
+            cand --tag 'Tag the message(s) (repeatable)'
+            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --size 'Size of the pool made by --create'
+            cand --create-size 'Size of the pool made by --create'
+            cand -f 'Read the stream from this file instead of stdin'
+            cand --file 'Read the stream from this file instead of stdin'
+            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --create 'Create the pool if it does not exist'
+            cand -q 'Do not print a receipt per message'
+            cand --quiet 'Do not print a receipt per message'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -256,46 +294,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'pls;append'= {
-            cand -t 'Tag the message(s) (repeatable)'
-            cand --tag 'Tag the message(s) (repeatable)'
-            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
-            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
-            cand --size 'Size of the pool made by --create'
-            cand --create-size 'Size of the pool made by --create'
-            cand -f 'Read the stream from this file instead of stdin'
-            cand --file 'Read the stream from this file instead of stdin'
-            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
-            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
-            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
-            cand --color 'When to use colors (NO_COLOR disables them in auto)'
-            cand --create 'Create the pool if it does not exist'
-            cand -q 'Do not print a receipt per message'
-            cand --quiet 'Do not print a receipt per message'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'pls;feed'= {
-            cand -t 'Tag the message(s) (repeatable)'
-            cand --tag 'Tag the message(s) (repeatable)'
-            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
-            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
-            cand --size 'Size of the pool made by --create'
-            cand --create-size 'Size of the pool made by --create'
-            cand -f 'Read the stream from this file instead of stdin'
-            cand --file 'Read the stream from this file instead of stdin'
-            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
-            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
-            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
-            cand --color 'When to use colors (NO_COLOR disables them in auto)'
-            cand --create 'Create the pool if it does not exist'
-            cand -q 'Do not print a receipt per message'
-            cand --quiet 'Do not print a receipt per message'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'pls;help'= {
             cand create 'Create one or more pools'
+            cand append 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
             cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
@@ -308,10 +309,11 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-            cand append 'Append messages: one from the argument, or a stream from stdin'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;help;create'= {
+        }
+        &'pls;help;append'= {
         }
         &'pls;help;get'= {
         }
@@ -336,8 +338,6 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;man'= {
         }
         &'pls;help;version'= {
-        }
-        &'pls;help;append'= {
         }
         &'pls;help;help'= {
         }

@@ -31,6 +31,8 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_needs_command" -s V -l version -d 'Print version'
 complete -c pls -n "__fish_pls_needs_command" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_needs_command" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: one from the argument, or a stream from stdin'
 complete -c pls -n "__fish_pls_needs_command" -f -a "get" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
@@ -45,8 +47,6 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "completions" -d 'Print a sh
 complete -c pls -n "__fish_pls_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c pls -n "__fish_pls_needs_command" -f -a "man" -d 'Print the man page, or write every page to a directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_needs_command" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: one from the argument, or a stream from stdin'
 complete -c pls -n "__fish_pls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand create" -l size -d 'File size of each pool (e.g. 512K, 64M, 1G; at least 64K)' -r
 complete -c pls -n "__fish_pls_using_subcommand create" -l index-capacity -d 'Slots in the sequence index (default: sized from --size)' -r
@@ -56,6 +56,36 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand create" -l json -d 'Print each pool\'s info as JSON'
 complete -c pls -n "__fish_pls_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand append" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
+flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
+skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand append" -l create -d 'Create the pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
+flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
+skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l create -d 'Create the pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
@@ -229,48 +259,18 @@ complete -c pls -n "__fish_pls_using_subcommand version" -l color -d 'When to us
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand append" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
-complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
-flush\t'Synced to the device before returning'"
-complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
-complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
-complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
-complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
-skip\t'Report it on stderr, skip it and go on'"
-complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
-always\t'Always colour'
-never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand append" -l create -d 'Create the pool if it does not exist'
-complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not print a receipt per message'
-complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand feed" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
-complete -c pls -n "__fish_pls_using_subcommand feed" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
-flush\t'Synced to the device before returning'"
-complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
-complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
-complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
-complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
-skip\t'Report it on stderr, skip it and go on'"
-complete -c pls -n "__fish_pls_using_subcommand feed" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand feed" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
-always\t'Always colour'
-never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand feed" -l create -d 'Create the pool if it does not exist'
-complete -c pls -n "__fish_pls_using_subcommand feed" -s q -l quiet -d 'Do not print a receipt per message'
-complete -c pls -n "__fish_pls_using_subcommand feed" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create get tail follow pool list info delete doctor serve completions man version append help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -114,7 +114,12 @@ pub enum Shapes {
 /// The command definition with the existing command's flag names added
 /// (`follow`'s when it is built).
 pub fn command() -> Command {
-    Cli::command().mut_subcommand("append", feed_flags)
+    let mut cmd = Cli::command();
+    // In place: moving the whole definition around costs more than this.
+    if let Some(append) = cmd.find_subcommand_mut("append") {
+        *append = feed_flags(std::mem::take(append));
+    }
+    cmd
 }
 
 /// Parses the process arguments (exits on a usage error, as clap does).
