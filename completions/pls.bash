@@ -19,6 +19,9 @@ _pls() {
             pls,append)
                 cmd="pls__subcmd__append"
                 ;;
+            pls,completion)
+                cmd="pls__subcmd__completions"
+                ;;
             pls,completions)
                 cmd="pls__subcmd__completions"
                 ;;
@@ -30,6 +33,15 @@ _pls() {
                 ;;
             pls,doctor)
                 cmd="pls__subcmd__doctor"
+                ;;
+            pls,feed)
+                cmd="pls__subcmd__append"
+                ;;
+            pls,fetch)
+                cmd="pls__subcmd__get"
+                ;;
+            pls,follow)
+                cmd="pls__subcmd__follow"
                 ;;
             pls,get)
                 cmd="pls__subcmd__get"
@@ -46,11 +58,17 @@ _pls() {
             pls,man)
                 cmd="pls__subcmd__man"
                 ;;
+            pls,pool)
+                cmd="pls__subcmd__pool"
+                ;;
             pls,serve)
                 cmd="pls__subcmd__serve"
                 ;;
             pls,tail)
                 cmd="pls__subcmd__tail"
+                ;;
+            pls,version)
+                cmd="pls__subcmd__version"
                 ;;
             pls__subcmd__help,append)
                 cmd="pls__subcmd__help__subcmd__append"
@@ -67,6 +85,9 @@ _pls() {
             pls__subcmd__help,doctor)
                 cmd="pls__subcmd__help__subcmd__doctor"
                 ;;
+            pls__subcmd__help,follow)
+                cmd="pls__subcmd__help__subcmd__follow"
+                ;;
             pls__subcmd__help,get)
                 cmd="pls__subcmd__help__subcmd__get"
                 ;;
@@ -82,11 +103,47 @@ _pls() {
             pls__subcmd__help,man)
                 cmd="pls__subcmd__help__subcmd__man"
                 ;;
+            pls__subcmd__help,pool)
+                cmd="pls__subcmd__help__subcmd__pool"
+                ;;
             pls__subcmd__help,serve)
                 cmd="pls__subcmd__help__subcmd__serve"
                 ;;
             pls__subcmd__help,tail)
                 cmd="pls__subcmd__help__subcmd__tail"
+                ;;
+            pls__subcmd__help,version)
+                cmd="pls__subcmd__help__subcmd__version"
+                ;;
+            pls__subcmd__pool,create)
+                cmd="pls__subcmd__pool__subcmd__create"
+                ;;
+            pls__subcmd__pool,delete)
+                cmd="pls__subcmd__pool__subcmd__delete"
+                ;;
+            pls__subcmd__pool,help)
+                cmd="pls__subcmd__pool__subcmd__help"
+                ;;
+            pls__subcmd__pool,info)
+                cmd="pls__subcmd__pool__subcmd__info"
+                ;;
+            pls__subcmd__pool,list)
+                cmd="pls__subcmd__pool__subcmd__list"
+                ;;
+            pls__subcmd__pool__subcmd__help,create)
+                cmd="pls__subcmd__pool__subcmd__help__subcmd__create"
+                ;;
+            pls__subcmd__pool__subcmd__help,delete)
+                cmd="pls__subcmd__pool__subcmd__help__subcmd__delete"
+                ;;
+            pls__subcmd__pool__subcmd__help,help)
+                cmd="pls__subcmd__pool__subcmd__help__subcmd__help"
+                ;;
+            pls__subcmd__pool__subcmd__help,info)
+                cmd="pls__subcmd__pool__subcmd__help__subcmd__info"
+                ;;
+            pls__subcmd__pool__subcmd__help,list)
+                cmd="pls__subcmd__pool__subcmd__help__subcmd__list"
                 ;;
             *)
                 ;;
@@ -95,7 +152,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append get tail list info delete doctor serve completions man help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool list info delete doctor serve completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,7 +174,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -h --tag --durability --create --size --file --errors --quiet --token --dir --color --help"
+            opts="-t -q -f -e -h --tag --durability --create --quiet --token --create-size --size --file --errors --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,7 +192,15 @@ _pls() {
                     COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
                     return 0
                     ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --create-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -143,12 +208,16 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --errors)
                     COMPREPLY=($(compgen -W "stop skip" -- "${cur}"))
                     return 0
                     ;;
-                --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                -e)
+                    COMPREPLY=($(compgen -W "stop skip" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -262,6 +331,72 @@ _pls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pls__subcmd__follow)
+            opts="-t -n -f -h --dir --color --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --max-message --tail --quiet-drops --no-notify --follow --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl pretty" -- "${cur}"))
+                    return 0
+                    ;;
+                --gaps)
+                    COMPREPLY=($(compgen -W "continue error" -- "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pls__subcmd__get)
             opts="-h --data-only --format --token --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -297,7 +432,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create append get tail list info delete doctor serve completions man help"
+            opts="create append get tail follow pool list info delete doctor serve completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +502,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__follow)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -450,6 +599,20 @@ _pls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pls__subcmd__help__subcmd__pool)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pls__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -465,6 +628,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__tail)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -538,6 +715,216 @@ _pls() {
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool)
+            opts="-h --dir --color --help create info list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__create)
+            opts="-h --size --index-capacity --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index-capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__delete)
+            opts="-f -h --force --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help)
+            opts="create info list delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__info)
+            opts="-h --json --token --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__pool__subcmd__list)
+            opts="-h --json --token --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --token)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -635,7 +1022,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --data-only --format --gaps --token --max-message --dir --color --help"
+            opts="-n -f -t -h --lines --since --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,6 +1072,28 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__version)
+            opts="-h --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

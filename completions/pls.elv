@@ -26,15 +26,21 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --version 'Print version'
             cand create 'Create one or more pools'
             cand append 'Append messages: one from the argument, or a stream from stdin'
+            cand feed 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
+            cand fetch 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+            cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
             cand doctor 'Check pool files for damage'
             cand serve 'Serve the pools of a directory over HTTP'
             cand completions 'Print a shell completion script'
+            cand completion 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
+            cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;create'= {
@@ -50,10 +56,32 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -t 'Tag the message(s) (repeatable)'
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
-            cand --size 'Size of the pool made by --create'
-            cand --file 'Read the stream from this file instead of stdin'
-            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --size 'Size of the pool made by --create'
+            cand --create-size 'Size of the pool made by --create'
+            cand -f 'Read the stream from this file instead of stdin'
+            cand --file 'Read the stream from this file instead of stdin'
+            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --create 'Create the pool if it does not exist'
+            cand -q 'Do not print a receipt per message'
+            cand --quiet 'Do not print a receipt per message'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;feed'= {
+            cand -t 'Tag the message(s) (repeatable)'
+            cand --tag 'Tag the message(s) (repeatable)'
+            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --size 'Size of the pool made by --create'
+            cand --create-size 'Size of the pool made by --create'
+            cand -f 'Read the stream from this file instead of stdin'
+            cand --file 'Read the stream from this file instead of stdin'
+            cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -63,6 +91,16 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;get'= {
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --data-only 'Print only the message''s data'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;fetch'= {
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
@@ -88,9 +126,97 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand -f 'Keep following: print new messages as they are appended'
             cand --follow 'Keep following: print new messages as they are appended'
+            cand --one 'Stop after one message (--max 1)'
             cand --data-only 'Print only each message''s data'
+            cand --jsonl 'JSON Lines output (--format jsonl)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;follow'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --since 'Start at this sequence number (inclusive) instead of the last N'
+            cand --max 'Stop after N messages'
+            cand --timeout 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow'
+            cand -t 'Only messages carrying this tag (repeatable: all must match)'
+            cand --tag 'Only messages carrying this tag (repeatable: all must match)'
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --gaps 'When messages were overwritten before being read: skip them, or fail'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
+            cand -n 'Print the last N messages first, then keep following'
+            cand --tail 'Print the last N messages first, then keep following'
+            cand --one 'Stop after one message (--max 1)'
+            cand --data-only 'Print only each message''s data'
+            cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --quiet-drops 'quiet-drops'
+            cand --no-notify 'no-notify'
+            cand -f 'Keep following: print new messages as they are appended'
+            cand --follow 'Keep following: print new messages as they are appended'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;pool'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create one or more pools (--json: {"created":[INFO…]})'
+            cand info 'Show a pool''s size, bounds and usage (--json: the info object)'
+            cand list 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
+            cand delete 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;pool;create'= {
+            cand --size 'File size of each pool (e.g. 512K, 64M, 1G; at least 64K)'
+            cand --index-capacity 'Slots in the sequence index (default: sized from --size)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print each pool''s info as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;pool;info'= {
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;pool;list'= {
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;pool;delete'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -f 'Ignore pools that do not exist'
+            cand --force 'Ignore pools that do not exist'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;pool;help'= {
+            cand create 'Create one or more pools (--json: {"created":[INFO…]})'
+            cand info 'Show a pool''s size, bounds and usage (--json: the info object)'
+            cand list 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
+            cand delete 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;pool;help;create'= {
+        }
+        &'pls;pool;help;info'= {
+        }
+        &'pls;pool;help;list'= {
+        }
+        &'pls;pool;help;delete'= {
+        }
+        &'pls;pool;help;help'= {
         }
         &'pls;list'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
@@ -153,8 +279,20 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pls;completion'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pls;man'= {
             cand --out 'Write pls.1 and one page per command into this directory'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;version'= {
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand -h 'Print help (see more with ''--help'')'
@@ -165,6 +303,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand append 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+            cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -172,6 +312,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand serve 'Serve the pools of a directory over HTTP'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
+            cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pls;help;create'= {
@@ -181,6 +322,10 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;get'= {
         }
         &'pls;help;tail'= {
+        }
+        &'pls;help;follow'= {
+        }
+        &'pls;help;pool'= {
         }
         &'pls;help;list'= {
         }
@@ -195,6 +340,8 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;completions'= {
         }
         &'pls;help;man'= {
+        }
+        &'pls;help;version'= {
         }
         &'pls;help;help'= {
         }

@@ -32,15 +32,21 @@ complete -c pls -n "__fish_pls_needs_command" -s h -l help -d 'Print help (see m
 complete -c pls -n "__fish_pls_needs_command" -s V -l version -d 'Print version'
 complete -c pls -n "__fish_pls_needs_command" -f -a "create" -d 'Create one or more pools'
 complete -c pls -n "__fish_pls_needs_command" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: one from the argument, or a stream from stdin'
 complete -c pls -n "__fish_pls_needs_command" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "list" -d 'List the pools in the pool directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
 complete -c pls -n "__fish_pls_needs_command" -f -a "delete" -d 'Delete pools'
 complete -c pls -n "__fish_pls_needs_command" -f -a "doctor" -d 'Check pool files for damage'
 complete -c pls -n "__fish_pls_needs_command" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
 complete -c pls -n "__fish_pls_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c pls -n "__fish_pls_needs_command" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_needs_command" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
 complete -c pls -n "__fish_pls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand create" -l size -d 'File size of each pool (e.g. 512K, 64M, 1G; at least 64K)' -r
 complete -c pls -n "__fish_pls_using_subcommand create" -l index-capacity -d 'Slots in the sequence index (default: sized from --size)' -r
@@ -53,11 +59,11 @@ complete -c pls -n "__fish_pls_using_subcommand create" -s h -l help -d 'Print h
 complete -c pls -n "__fish_pls_using_subcommand append" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
 flush\t'Synced to the device before returning'"
-complete -c pls -n "__fish_pls_using_subcommand append" -l size -d 'Size of the pool made by --create' -r
-complete -c pls -n "__fish_pls_using_subcommand append" -l file -d 'Read the stream from this file instead of stdin' -r -F
-complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
-skip\t'Report it on stderr, skip it and go on'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
+skip\t'Report it on stderr, skip it and go on'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -65,6 +71,21 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l create -d 'Create the pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not print a receipt per message'
 complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
+flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
+skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -l create -d 'Create the pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand feed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
@@ -75,6 +96,16 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l data-only -d 'Print only the message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
+pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l data-only -d 'Print only the message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s n -l lines -d 'Start with the newest N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max -d 'Stop after N messages' -r
@@ -83,7 +114,7 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -s t -l tag -d 'Only messa
 complete -c pls -n "__fish_pls_using_subcommand tail" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
-error\t'Fail with RetentionGap (exit 10)'"
+error\t'Fail with RetentionGap (exit 9)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
@@ -91,8 +122,76 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -l color -d 'When to use c
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -s f -l follow -d 'Keep following: print new messages as they are appended'
+complete -c pls -n "__fish_pls_using_subcommand tail" -l one -d 'Stop after one message (--max 1)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l data-only -d 'Print only each message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand tail" -l jsonl -d 'JSON Lines output (--format jsonl)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand follow" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l max -d 'Stop after N messages' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
+pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
+error\t'Fail with RetentionGap (exit 9)'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -s n -l tail -d 'Print the last N messages first, then keep following' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l one -d 'Stop after one message (--max 1)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l data-only -d 'Print only each message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l quiet-drops
+complete -c pls -n "__fish_pls_using_subcommand follow" -l no-notify
+complete -c pls -n "__fish_pls_using_subcommand follow" -s f -l follow -d 'Keep following: print new messages as they are appended'
+complete -c pls -n "__fish_pls_using_subcommand follow" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -f -a "create" -d 'Create one or more pools (--json: {"created":[INFO…]})'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -f -a "info" -d 'Show a pool\'s size, bounds and usage (--json: the info object)'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -f -a "list" -d 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -f -a "delete" -d 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
+complete -c pls -n "__fish_pls_using_subcommand pool; and not __fish_seen_subcommand_from create info list delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l size -d 'File size of each pool (e.g. 512K, 64M, 1G; at least 64K)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l index-capacity -d 'Slots in the sequence index (default: sized from --size)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l json -d 'Print each pool\'s info as JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -s f -l force -d 'Ignore pools that do not exist'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create one or more pools (--json: {"created":[INFO…]})'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show a pool\'s size, bounds and usage (--json: the info object)'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -148,21 +247,34 @@ complete -c pls -n "__fish_pls_using_subcommand completions" -l color -d 'When t
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand completion" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand completion" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand man" -l out -d 'Write pls.1 and one page per command into this directory' -r -F
 complete -c pls -n "__fish_pls_using_subcommand man" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand man" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand version" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand version" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

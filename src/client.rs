@@ -1,8 +1,10 @@
 //! The pool directory: pool references (names vs paths), create, open,
 //! list, info and delete.
 //!
-//! A reference containing `/` or ending in `.plasmite` is a path; anything
-//! else is a name, resolved to `DIR/NAME.plasmite` after validation.
+//! A reference containing `/` is a path; anything else is a name, resolved
+//! in the directory after validation: `NAME` to `DIR/NAME.plasmite`, and
+//! `NAME.plasmite` to the same file (as the existing plasmite command
+//! resolves it).
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +13,8 @@ use crate::pool::{Pool, PoolInfo, PoolOptions};
 
 /// File extension of pool files.
 pub const POOL_EXTENSION: &str = "plasmite";
+/// `.plasmite`: the end of a pool file's name.
+const POOL_FILE_SUFFIX: &str = ".plasmite";
 /// Longest pool name accepted, in bytes.
 pub const MAX_NAME_LEN: usize = 128;
 
@@ -83,16 +87,22 @@ impl Client {
         &self.dir
     }
 
-    /// Resolves a pool reference to a file path.
+    /// Resolves a pool reference to a file path: a reference containing
+    /// `/` is a path, used as given; `NAME` and `NAME.plasmite` are
+    /// `DIR/NAME.plasmite`.
     pub fn resolve(&self, pool_ref: &str) -> Result<PathBuf> {
         if pool_ref.contains('\0') {
             return Err(Error::usage("pool reference contains a NUL byte"));
         }
-        if pool_ref.contains('/') || pool_ref.ends_with(".plasmite") {
+        if pool_ref.contains('/') {
             return Ok(PathBuf::from(pool_ref));
         }
-        validate_name(pool_ref)?;
-        Ok(self.dir.join(format!("{pool_ref}.{POOL_EXTENSION}")))
+        let name = pool_ref
+            .strip_suffix(POOL_FILE_SUFFIX)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(pool_ref);
+        validate_name(name)?;
+        Ok(self.dir.join(format!("{name}.{POOL_EXTENSION}")))
     }
 
     /// Creates a pool of `size_bytes` (the whole file, at least 64 KiB).
@@ -195,8 +205,23 @@ mod tests {
         let c = Client::new("/d");
         assert_eq!(c.resolve("events").unwrap(), PathBuf::from("/d/events.plasmite"));
         assert_eq!(c.resolve("./x/y").unwrap(), PathBuf::from("./x/y"));
-        assert_eq!(c.resolve("x.plasmite").unwrap(), PathBuf::from("x.plasmite"));
-        for bad in ["", "..", ".hidden", "a b", "a\\b", "a\0b", &"n".repeat(129)] {
+        // NAME.plasmite is the pool NAME in the directory; a `/` makes a path.
+        assert_eq!(c.resolve("x.plasmite").unwrap(), PathBuf::from("/d/x.plasmite"));
+        assert_eq!(c.resolve("./x.plasmite").unwrap(), PathBuf::from("./x.plasmite"));
+        assert_eq!(
+            c.resolve("a.b.plasmite").unwrap(),
+            PathBuf::from("/d/a.b.plasmite")
+        );
+        for bad in [
+            "",
+            "..",
+            ".hidden",
+            "a b",
+            "a\\b",
+            "a\0b",
+            &"n".repeat(129),
+            ".x.plasmite",
+        ] {
             assert_eq!(c.resolve(bad).unwrap_err().kind(), ErrorKind::Usage, "{bad:?}");
         }
         assert!(c.resolve(&"n".repeat(128)).is_ok());

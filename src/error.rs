@@ -51,7 +51,9 @@ impl ErrorKind {
     }
 
     /// The exit status of the command for an error of this kind (the table
-    /// of the README and of `pls --help`).
+    /// of the README and of `pls --help`): the codes of the existing
+    /// plasmite command's spec (`Internal` is 1), with `RetentionGap`, a
+    /// kind it does not have, on 9.
     pub fn exit_code(self) -> i32 {
         match self {
             ErrorKind::Usage => 2,
@@ -61,8 +63,8 @@ impl ErrorKind {
             ErrorKind::Permission => 6,
             ErrorKind::Corrupt => 7,
             ErrorKind::Io => 8,
-            ErrorKind::Internal => 9,
-            ErrorKind::RetentionGap => 10,
+            ErrorKind::Internal => 1,
+            ErrorKind::RetentionGap => 9,
         }
     }
 

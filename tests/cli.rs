@@ -263,7 +263,7 @@ fn error_kinds_map_to_exit_codes_and_envelopes() {
 }
 
 #[test]
-fn retention_gap_is_exit_10_with_error_policy() {
+fn retention_gap_is_exit_9_with_error_policy() {
     let e = Env::new();
     e.ok(&["create", "small", "--size", "64K"]);
     let input: String = (0..2000)
@@ -272,7 +272,7 @@ fn retention_gap_is_exit_10_with_error_policy() {
     let out = e.run_stdin(&["append", "small", "--quiet"], input.as_bytes());
     assert!(out.status.success());
     let out = e.run(&["tail", "small", "--since", "1", "--gaps", "error"]);
-    assert_eq!(out.status.code(), Some(10));
+    assert_eq!(out.status.code(), Some(9));
     let err = error_of(&out);
     assert_eq!(err["kind"], "RetentionGap");
     assert_eq!(err["seq"], 1);

@@ -28,3 +28,4 @@ mod remote_cli;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;
+mod vocabulary;

@@ -37,6 +37,46 @@ pub const OFF_SLOTS: [usize; 2] = [320, 384];
 /// Commit word, the futex followers wait on: `counter << 1 | sleeping`.
 pub const OFF_COMMIT: usize = 448;
 
+/// The first four bytes of a pool file of the earlier plasmite command
+/// (0.x, its own format): recognized only to say what the file is.
+pub const LEGACY_MAGIC: [u8; 4] = *b"PLSM";
+/// Bytes of a file's start that [`legacy_pool_error`] looks at.
+pub const LEGACY_PREFIX_LEN: usize = 104;
+
+/// The error for a pool file of the earlier plasmite command (magic
+/// `PLSM`), or `None` when `start` (the file's first bytes) is not one.
+/// It is `Corrupt`, like any file this format cannot read, and its hint
+/// says how to move the messages into a pool of this format with the
+/// earlier command, which still reads it. The message count in the hint
+/// comes from the file's header (the oldest and newest seqs at bytes 88
+/// and 96 in its format version 3); `N` when they are not plausible.
+pub fn legacy_pool_error(start: &[u8], path: &std::path::Path) -> Option<Error> {
+    if start.len() < 8 || start[0..4] != LEGACY_MAGIC {
+        return None;
+    }
+    let version = u32_at(start, 4);
+    let count = if start.len() >= LEGACY_PREFIX_LEN {
+        let (oldest, newest) = (u64_at(start, 88), u64_at(start, 96));
+        (oldest >= 1 && newest >= oldest).then(|| (newest - oldest + 1).to_string())
+    } else {
+        None
+    };
+    let n = count.unwrap_or_else(|| "N".into());
+    Some(
+        Error::corrupt(format!(
+            "{} is a pool file of the earlier plasmite command (magic PLSM, format version {version}), \
+             which this plasmite does not read",
+            path.display()
+        ))
+        .with_offset(0)
+        .with_hint(format!(
+            "copy its messages into a new pool with the earlier command (plasmite 0.8): \
+             plasmite follow {} --tail {n} --replay 0 --jsonl --data-only | pls append NEW --create",
+            path.display()
+        )),
+    )
+}
+
 /// Frame marker of a committed message frame ("FRM1" little-endian).
 pub const FRAME_MARKER: u32 = u32::from_le_bytes(*b"FRM1");
 /// Marker telling readers to continue at the start of the ring ("WRAP").

@@ -254,11 +254,19 @@ impl Pool {
             use std::os::unix::fs::MetadataExt;
             (meta.dev(), meta.ino())
         };
+        let mut start = [0u8; layout::LEGACY_PREFIX_LEN];
+        let start = &mut start[..len.min(layout::LEGACY_PREFIX_LEN as u64) as usize];
+        {
+            use std::os::unix::fs::FileExt;
+            file.read_exact_at(start, 0)
+                .map_err(|e| Error::io("cannot read pool header", e).with_path(path))?;
+        }
+        if let Some(e) = layout::legacy_pool_error(start, path) {
+            return Err(e.with_path(path));
+        }
         let mut head = [0u8; layout::STATIC_HEADER_LEN + 4];
         if len >= HEADER_SIZE {
-            use std::os::unix::fs::FileExt;
-            file.read_exact_at(&mut head, 0)
-                .map_err(|e| Error::io("cannot read pool header", e).with_path(path))?;
+            head.copy_from_slice(&start[..layout::STATIC_HEADER_LEN + 4]);
         }
         let geo = Geometry::decode(&head, len).map_err(|e| e.with_path(path))?;
         let map = Mapping::new(&file, geo.file_size, !read_only).map_err(|e| e.with_path(path))?;

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::output::{write_error, Ui};
+use super::vocab::Shapes;
 use super::{CreateArgs, DeleteArgs, DoctorArgs, InfoArgs, ListArgs, Outcome};
 use crate::serve::ServeArgs;
 use crate::units::human_size;
@@ -33,15 +34,26 @@ fn each<T>(items: Vec<T>, ui: &Ui, mut f: impl FnMut(T) -> Result<(), Error>) ->
     }
 }
 
-pub fn create(client: &Client, a: CreateArgs, ui: &Ui) -> Result<Outcome, Error> {
+/// Creates each pool; `--json` prints each one's info object, one a line
+/// (ours), or `{"created":[INFO…]}` once (the existing command's).
+pub fn create(client: &Client, a: CreateArgs, ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
     let options = PoolOptions {
         size_bytes: a.size,
-        index_capacity: a.index_capacity,
+        // The existing command's `--index-capacity 0` (no index, reads
+        // scan) is the smallest index here: reads past it scan too.
+        index_capacity: match (a.index_capacity, shapes) {
+            (Some(0), Shapes::Plasmite) => Some(1),
+            (n, _) => n,
+        },
     };
-    each(a.names, ui, |name| {
+    let mut created = Vec::new();
+    let outcome = each(a.names, ui, |name| {
         let pool = client.create_pool_with(&name, options)?;
         let info = pool.info()?;
-        if a.json {
+        if a.json && shapes == Shapes::Plasmite {
+            created.push(info.to_json());
+            Ok(())
+        } else if a.json {
             print(info.to_json())
         } else {
             print(format_args!(
@@ -51,7 +63,11 @@ pub fn create(client: &Client, a: CreateArgs, ui: &Ui) -> Result<Outcome, Error>
                 info.path.display()
             ))
         }
-    })
+    });
+    if !created.is_empty() {
+        print(serde_json::json!({ "created": created }))?;
+    }
+    outcome
 }
 
 fn bounds(i: &serde_json::Value) -> String {
@@ -126,17 +142,34 @@ fn time_and_age(t: &Option<(String, Option<u64>)>) -> String {
     }
 }
 
-/// The JSON of each listed pool: its info object, or its name and error.
-fn listing_json(listing: &[plasmite::PoolListing]) -> Vec<serde_json::Value> {
+/// The JSON of each listed pool: its info object with the file's `mtime`,
+/// or its name and error: `"error"` is the error object (ours) or, as the
+/// existing command has it, the whole envelope `{"error":{…}}`.
+fn listing_json(listing: &[plasmite::PoolListing], shapes: Shapes) -> Vec<serde_json::Value> {
     listing
         .iter()
         .map(|l| match &l.info {
-            Ok(info) => info.to_json(),
-            Err(e) => serde_json::json!({
-                "name": l.name, "path": l.path.display().to_string(), "error": e.to_json()["error"],
-            }),
+            Ok(info) => {
+                let mut j = info.to_json();
+                j["mtime"] = mtime(&l.path).into();
+                j
+            }
+            Err(e) => {
+                let error = match shapes {
+                    Shapes::Pls => e.to_json()["error"].take(),
+                    Shapes::Plasmite => e.to_json(),
+                };
+                serde_json::json!({ "name": l.name, "path": l.path.display().to_string(), "error": error })
+            }
         })
         .collect()
+}
+
+/// A file's modification time (RFC 3339), if the system tells it.
+fn mtime(path: &std::path::Path) -> Option<String> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    let ns = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(plasmite::format_rfc3339(u64::try_from(ns).ok()?))
 }
 
 /// The `pls list` table of protocol info objects (local or remote).
@@ -205,11 +238,11 @@ pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String
     )
 }
 
-pub fn list(client: &Client, a: ListArgs, _ui: &Ui) -> Result<Outcome, Error> {
+pub fn list(client: &Client, a: ListArgs, _ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
     if let Some(url) = a.url.as_deref().map(str::to_owned) {
         return super::remote::list(&url, a, _ui);
     }
-    let pools = listing_json(&client.list_pools_detailed()?);
+    let pools = listing_json(&client.list_pools_detailed()?, shapes);
     if a.json {
         print(serde_json::json!({ "pools": pools }))?;
     } else {
@@ -221,12 +254,16 @@ pub fn list(client: &Client, a: ListArgs, _ui: &Ui) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-pub fn info(client: &Client, a: InfoArgs, _ui: &Ui) -> Result<Outcome, Error> {
+/// Prints a pool's info; `--json` prints `{"pool":INFO}` (ours, the
+/// server's shape) or the info object itself (the existing command's).
+pub fn info(client: &Client, a: InfoArgs, _ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
-        return super::remote::info(&url, a, _ui);
+        return super::remote::info(&url, a, _ui, shapes == Shapes::Plasmite);
     }
     let info = client.pool_info(&a.pool)?.to_json();
-    if a.json {
+    if a.json && shapes == Shapes::Plasmite {
+        print(info)?;
+    } else if a.json {
         print(serde_json::json!({ "pool": info }))?;
     } else {
         print(format_info(&info, None))?;
@@ -234,7 +271,10 @@ pub fn info(client: &Client, a: InfoArgs, _ui: &Ui) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-pub fn delete(client: &Client, a: DeleteArgs, ui: &Ui) -> Result<Outcome, Error> {
+pub fn delete(client: &Client, a: DeleteArgs, ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
+    if a.json && shapes == Shapes::Plasmite {
+        return delete_report(client, a);
+    }
     let force = a.force;
     let json = a.json;
     each(a.pools, ui, |name| match client.delete_pool(&name) {
@@ -248,6 +288,41 @@ pub fn delete(client: &Client, a: DeleteArgs, ui: &Ui) -> Result<Outcome, Error>
         Err(e) if force && e.kind() == ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     })
+}
+
+/// `pool delete --json`, the existing command's shape: tries every pool,
+/// then prints `{"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]}`
+/// once; the exit status is the first failure's.
+fn delete_report(client: &Client, a: DeleteArgs) -> Result<Outcome, Error> {
+    let (mut deleted, mut failed) = (Vec::new(), Vec::new());
+    let mut first: Option<ErrorKind> = None;
+    for name in a.pools {
+        let path = client
+            .resolve(&name)
+            .map(|p| std::path::absolute(&p).unwrap_or(p).display().to_string());
+        match client.delete_pool(&name) {
+            Ok(()) => deleted.push(serde_json::json!({ "pool": name, "path": path.unwrap_or_default() })),
+            Err(e) if a.force && e.kind() == ErrorKind::NotFound => {}
+            Err(e) => {
+                first.get_or_insert(e.kind());
+                failed.push(serde_json::json!({ "pool": name, "error": e.to_json()["error"] }));
+            }
+        }
+    }
+    print(serde_json::json!({ "deleted": deleted, "failed": failed }))?;
+    Ok(first.map_or(Outcome::Done, |k| Outcome::Exit(k.exit_code())))
+}
+
+/// `pls version`: `plasmite VERSION` on a terminal, and
+/// `{"name":"plasmite","version":VERSION}` otherwise (for scripts).
+pub fn version(ui: &Ui) -> Result<Outcome, Error> {
+    let version = env!("CARGO_PKG_VERSION");
+    if ui.stdout_tty {
+        print(format_args!("plasmite {version}"))?;
+    } else {
+        print(serde_json::json!({ "name": "plasmite", "version": version }))?;
+    }
+    Ok(Outcome::Done)
 }
 
 pub fn doctor(client: &Client, a: DoctorArgs, ui: &Ui) -> Result<Outcome, Error> {

@@ -5,14 +5,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use clap::CommandFactory;
-
 use super::output::write_error;
-use super::{Cli, CompletionsArgs, ManArgs, Outcome};
+use super::{CompletionsArgs, ManArgs, Outcome};
 use plasmite::Error;
 
 pub fn completions(a: CompletionsArgs) -> Result<Outcome, Error> {
-    let mut cmd = Cli::command();
+    let mut cmd = super::vocab::command();
     let mut out = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "pls", &mut out);
     std::io::stdout().lock().write_all(&out).map_err(write_error)?;
@@ -21,7 +19,7 @@ pub fn completions(a: CompletionsArgs) -> Result<Outcome, Error> {
 
 /// The man pages: `pls.1` and one `pls-COMMAND.1` per command.
 pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let cmd = Cli::command();
+    let cmd = super::vocab::command();
     let mut pages = Vec::new();
     let mut root = Vec::new();
     clap_mangen::Man::new(cmd.clone())

@@ -9,6 +9,7 @@ mod docs;
 mod output;
 mod read;
 mod remote;
+mod vocab;
 
 use std::path::PathBuf;
 
@@ -37,7 +38,7 @@ Examples:
 const EXIT_CODES: &str = "\
 Exit status:
   0    success
-  1    completed, but some input records were skipped (append --errors skip)
+  1    append --errors skip skipped some records; otherwise a bug in plasmite (Internal)
   2    usage: bad arguments or input (Usage)
   3    not found: no such pool or message (NotFound)
   4    already exists (AlreadyExists)
@@ -45,8 +46,7 @@ Exit status:
   6    permission denied (Permission)
   7    the pool file is damaged (Corrupt)
   8    I/O error (Io)
-  9    internal error (Internal)
-  10   messages were overwritten before they were read (RetentionGap)
+  9    messages were overwritten before they were read (RetentionGap)
   124  tail: --timeout expired before --max messages arrived
   130  interrupted (Ctrl-C)
 
@@ -56,7 +56,7 @@ envelope {\"error\":{\"kind\",\"message\",\"hint\"?,\"path\"?,\"seq\"?,\"offset\
 /// Persistent JSON message queues ("pools") kept as memory-mapped ring files.
 /// No broker, no daemon: any number of processes append and read at once.
 #[derive(Debug, Parser)]
-#[command(name = "pls", version, after_help = EXAMPLES, after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}"))]
+#[command(name = "pls", version, after_help = EXAMPLES, after_long_help = format!("{EXAMPLES}\n\n{EXIT_CODES}\n\n{}", vocab::COMING_FROM_PLASMITE))]
 pub struct Cli {
     /// Pool directory (pool names resolve to DIR/NAME.plasmite)
     #[arg(long, global = true, env = "PLASMITE_DIR", value_name = "DIR")]
@@ -96,13 +96,19 @@ pub enum Command {
     #[command(after_help = "Examples:\n  pls create events\n  pls create events audit --size 64M")]
     Create(CreateArgs),
     /// Append messages: one from the argument, or a stream from stdin
-    #[command(after_help = "Examples:\n  pls append events '{\"n\":1}' -t ops\n  \
+    #[command(
+        visible_alias = "feed",
+        after_help = "Examples:\n  pls append events '{\"n\":1}' -t ops\n  \
                             pls append events < events.jsonl\n  \
                             pls append events --file events.json --errors skip --quiet\n  \
-                            pls append events --create --size 64M '{\"first\":true}'")]
+                            pls append events --create --size 64M '{\"first\":true}'"
+    )]
     Append(AppendArgs),
     /// Print one message (its envelope) by sequence number
-    #[command(after_help = "Examples:\n  pls get events 42\n  pls get events 42 --data-only | jq .")]
+    #[command(
+        visible_alias = "fetch",
+        after_help = "Examples:\n  pls get events 42\n  pls get events 42 --data-only | jq ."
+    )]
     Get(GetArgs),
     /// Print the last messages of a pool, and optionally follow it
     #[command(
@@ -112,6 +118,13 @@ pub enum Command {
                             pls tail -f events --timeout 30s --max 1 -t deploy"
     )]
     Tail(TailArgs),
+    /// Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first
+    #[command(after_help = "Examples:\n  pls follow events --jsonl | jq .data\n  \
+                            pls follow events --tail 10\n  \
+                            pls follow events -t deploy --one --timeout 30s")]
+    Follow(vocab::FollowArgs),
+    /// Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)
+    Pool(vocab::PoolArgs),
     /// List the pools in the pool directory
     List(ListArgs),
     /// Show a pool's size, bounds and usage
@@ -123,9 +136,12 @@ pub enum Command {
     /// Serve the pools of a directory over HTTP
     Serve(crate::serve::ServeArgs),
     /// Print a shell completion script
+    #[command(visible_alias = "completion")]
     Completions(CompletionsArgs),
     /// Print the man page, or write every page to a directory
     Man(ManArgs),
+    /// Print the version: a line on a terminal, {"name","version"} JSON otherwise
+    Version,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +248,9 @@ pub struct TailArgs {
     /// Stop after N messages
     #[arg(long, value_name = "N")]
     pub max: Option<u64>,
+    /// Stop after one message (--max 1)
+    #[arg(long, conflicts_with = "max")]
+    pub one: bool,
     /// Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow
     #[arg(long, value_parser = units::parse_duration, value_name = "DUR")]
     pub timeout: Option<std::time::Duration>,
@@ -244,6 +263,9 @@ pub struct TailArgs {
     /// Output format (default: pretty on a terminal, jsonl otherwise)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// JSON Lines output (--format jsonl)
+    #[arg(long, conflicts_with = "format")]
+    pub jsonl: bool,
     /// When messages were overwritten before being read: skip them, or fail
     #[arg(long, value_enum, default_value_t = GapsArg::Continue)]
     pub gaps: GapsArg,
@@ -261,7 +283,7 @@ pub struct TailArgs {
 pub enum GapsArg {
     /// Skip to the oldest retained message (a note goes to stderr on a terminal)
     Continue,
-    /// Fail with RetentionGap (exit 10)
+    /// Fail with RetentionGap (exit 9)
     Error,
 }
 
@@ -342,7 +364,7 @@ pub enum Outcome {
 pub fn main() {
     signals::install();
     plasmite::install_fault_handler();
-    let cli = Cli::parse();
+    let cli = vocab::parse();
     let ui = Ui::new(cli.color);
     let code = match run(cli, &ui) {
         Ok(Outcome::Done) => 0,
@@ -366,14 +388,24 @@ fn default_dir() -> PathBuf {
 fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
     let dir = cli.dir.clone().unwrap_or_else(default_dir);
     let client = plasmite::Client::new(dir);
+    use vocab::{PoolCommand, Shapes};
     match cli.command {
-        Command::Create(a) => admin::create(&client, a, ui),
+        Command::Create(a) => admin::create(&client, a, ui, Shapes::Pls),
         Command::Append(a) => append::run(&client, a, ui),
         Command::Get(a) => read::get(&client, a, ui),
-        Command::Tail(a) => read::tail(&client, a, ui),
-        Command::List(a) => admin::list(&client, a, ui),
-        Command::Info(a) => admin::info(&client, a, ui),
-        Command::Delete(a) => admin::delete(&client, a, ui),
+        Command::Tail(a) | Command::Follow(vocab::FollowArgs(a)) => {
+            read::tail(&client, vocab::tail_args(a), ui)
+        }
+        Command::List(a) => admin::list(&client, a, ui, Shapes::Pls),
+        Command::Info(a) => admin::info(&client, a, ui, Shapes::Pls),
+        Command::Delete(a) => admin::delete(&client, a, ui, Shapes::Pls),
+        Command::Pool(p) => match p.command {
+            PoolCommand::Create(a) => admin::create(&client, a, ui, Shapes::Plasmite),
+            PoolCommand::Info(a) => admin::info(&client, a, ui, Shapes::Plasmite),
+            PoolCommand::List(a) => admin::list(&client, a, ui, Shapes::Plasmite),
+            PoolCommand::Delete(a) => admin::delete(&client, a, ui, Shapes::Plasmite),
+        },
+        Command::Version => admin::version(ui),
         Command::Doctor(a) => admin::doctor(&client, a, ui),
         Command::Serve(a) => admin::serve(&client, a),
         Command::Completions(a) => docs::completions(a),

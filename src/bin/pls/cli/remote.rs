@@ -91,14 +91,19 @@ pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-pub fn info(url: &str, a: InfoArgs, _ui: &Ui) -> Result<Outcome> {
+/// `info` of a remote pool; with `--json`, the server's `{"pool":INFO}`, or
+/// the info object alone when `bare` (`pool info`).
+pub fn info(url: &str, a: InfoArgs, _ui: &Ui, bare: bool) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone())?;
     let body = remote.info(&pool)?;
-    if a.json {
+    if a.json && !bare {
         return print_bytes(&body).map(|_| Outcome::Done);
     }
     let v: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+    if a.json {
+        return print_bytes(v["pool"].to_string().as_bytes()).map(|_| Outcome::Done);
+    }
     let text = super::admin::format_info(&v["pool"], Some(remote.base()));
     print_bytes(text.as_bytes()).map(|_| Outcome::Done)
 }
