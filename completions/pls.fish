@@ -58,22 +58,30 @@ complete -c pls -n "__fish_pls_using_subcommand append" -l file -d 'Read the str
 complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l create -d 'Create the pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand get" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand get" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l data-only -d 'Print only the message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s n -l lines -d 'Start with the newest N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
@@ -85,6 +93,9 @@ pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 10)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand tail" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -92,20 +103,29 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -s f -l follow -d 'Keep following: print new messages as they are appended'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l data-only -d 'Print only each message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand info" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -121,28 +141,53 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l all -d 'Check every pool in the directory'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand serve" -l bind -d 'Address to bind (loopback by default; any other needs a token)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l port -d 'Port to listen on (0: any free port, printed at start)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l access -d 'What clients may do' -r -f -a "read-write\t'Read and write (the default)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l bind -d 'Address to bind: HOST or HOST:PORT ([::1]:9700 for IPv6). Loopback by default; any other needs --allow-non-loopback and a token' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l port -d 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l access -d 'What clients may do' -r -f -a "read-write\t'Read and write (the default)'
 read-only\t'Read only: list, info, open, get, tail'
 write-only\t'Write only: create, append, delete (and open, to check a pool exists)'"
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-pool-size -d 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request (head and body together; 408), to finish a TLS handshake, or idles this long between requests' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-pool-size -d 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request (head and body together; 408), to finish a TLS handshake, or idles this long between requests' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand serve" -s q -l quiet -d 'Do not log one line per request on stderr'
-complete -c pls -n "__fish_pls_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l allow-non-loopback -d 'Allow binding an address other than loopback (then a token is required, and TLS for writes unless --insecure-no-tls)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l insecure-no-tls -d 'Accept writes on a non-loopback address over plain HTTP (unsafe: the token and the messages cross the network in clear)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-self-signed -d 'Serve HTTPS with a certificate generated at start (kept in memory; its fingerprint is printed, for clients\' --tls-fingerprint)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -s q -l quiet -d 'Do not log one line per request on stderr'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l output-dir -d 'The same as DIR (plasmite 0.8.0\'s name)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l bind -d 'Address the printed server command binds (HOST:PORT)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l host -d 'Another host name or IP address clients will use, put in the certificate (repeatable)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l force -d 'Overwrite the files if they exist'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand completions" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -166,3 +211,5 @@ complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcom
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "man" -d 'Print the man page, or write every page to a directory'
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail list info delete doctor serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
