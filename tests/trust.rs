@@ -722,3 +722,38 @@ fn serve_init_never_serves_a_directory_named_init() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["check"]["dir"].as_str().unwrap().ends_with("/init"), "{v}");
 }
+
+#[test]
+fn ca_file_errors_and_plain_http_never_reads_them() {
+    let i = init();
+    let srv = tls_server(&i);
+    let url = format!("{}/p", srv.base());
+    let tok = ["--token-file", s(i.token())];
+    // A missing CA file: NotFound (exit 3), naming it.
+    let o = run(&[&["info", &url, "--tls-ca", "/nonexistent/ca.pem"][..], &tok].concat());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert_eq!(err_json(&o)["error"]["path"], "/nonexistent/ca.pem");
+    // One without a certificate (the key file): Usage (exit 2).
+    let o = run(&[&["info", &url, "--tls-ca", s(i.key())][..], &tok].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // SSL_CERT_FILE naming a missing file is an error too, for https.
+    let o = cmd()
+        .args([&["info", &url][..], &tok].concat())
+        .env("SSL_CERT_FILE", "/nonexistent/bundle.pem")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    // A plain http:// reference never reads them.
+    let plain = serve(&["--port", "0"]).unwrap_or_else(|o| panic!("{}", text(&o.stderr)));
+    let o = cmd()
+        .args([
+            "list",
+            &format!("http://127.0.0.1:{}", plain.port),
+            "--tls-ca",
+            "/nonexistent/ca.pem",
+        ])
+        .env("SSL_CERT_FILE", "/nonexistent/bundle.pem")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
