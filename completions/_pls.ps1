@@ -158,7 +158,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT ([::1]:9700 for IPv6). Loopback by default; any other needs --allow-non-loopback and a token')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the bearer token from this file (first line)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)')

@@ -146,7 +146,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;serve'= {
-            cand --bind 'Address to bind: HOST or HOST:PORT ([::1]:9700 for IPv6). Loopback by default; any other needs --allow-non-loopback and a token'
+            cand --bind 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token'
             cand --port 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)'
             cand --token-file 'Read the bearer token from this file (first line)'
             cand --token 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)'

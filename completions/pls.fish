@@ -141,7 +141,7 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l all -d 'Check every pool in the directory'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l bind -d 'Address to bind: HOST or HOST:PORT ([::1]:9700 for IPv6). Loopback by default; any other needs --allow-non-loopback and a token' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l bind -d 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token' -r
 complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l port -d 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)' -r
 complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r

@@ -98,8 +98,9 @@ pub struct ServeArgs {
     /// `help`, which are subcommands: write ./init for a directory of that name
     #[arg(value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Address to bind: HOST or HOST:PORT ([::1]:9700 for IPv6). Loopback by
-    /// default; any other needs --allow-non-loopback and a token
+    /// Address to bind: HOST or HOST:PORT (an IPv6 address with a port in
+    /// brackets). Loopback by default; any other needs --allow-non-loopback
+    /// and a token
     #[arg(long, default_value = "127.0.0.1", value_name = "HOST[:PORT]")]
     pub bind: String,
     /// Port to listen on, when --bind names none (default 9700; 0: any free
