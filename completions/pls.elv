@@ -180,7 +180,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --force 'Overwrite the files if they exist'
-            cand --json 'Print JSON'
+            cand --json 'Print JSON (the default when stdout is not a terminal, as with plasmite 0.8.0)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

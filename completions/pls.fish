@@ -177,7 +177,7 @@ complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcomman
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l force -d 'Overwrite the files if they exist'
-complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l json -d 'Print JSON (the default when stdout is not a terminal, as with plasmite 0.8.0)'
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'

@@ -184,9 +184,24 @@ fn tls_server(i: &Init) -> Serve {
 fn init_writes_a_private_token_and_a_certificate_and_prints_the_commands() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("a/b");
-    let o = run(&["serve", "init", s(&dir)]);
+    // On a terminal (script(1) gives it one), text; the JSON form is
+    // checked below.
+    let o = Command::new("script")
+        .env_remove("PLASMITE_TOKEN")
+        .env_remove("PLASMITE_DIR")
+        .stdin(Stdio::null())
+        .arg("-qec")
+        .arg(format!(
+            "{} serve init {}",
+            env!("CARGO_BIN_EXE_pls"),
+            dir.display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let out = text(&o.stdout);
+    let out = text(&o.stdout).replace('\r', "");
+    assert!(out.starts_with("Wrote, in "), "{out}");
     let mode = |f: &str| std::fs::metadata(dir.join(f)).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode("plasmite-auth-token.txt"), 0o600);
     assert_eq!(mode("plasmite-tls-key.pem"), 0o600);
@@ -218,7 +233,8 @@ fn init_writes_a_private_token_and_a_certificate_and_prints_the_commands() {
         cert
     );
     // ... and replaced with it, keeping the modes.
-    let forced = run(&["serve", "init", "--output-dir", s(&dir), "--force", "--json"]);
+    // Piped: JSON, as with plasmite 0.8.0.
+    let forced = run(&["serve", "init", "--output-dir", s(&dir), "--force"]);
     assert!(forced.status.success(), "{}", text(&forced.stderr));
     assert_ne!(
         std::fs::read_to_string(dir.join("plasmite-tls-cert.pem")).unwrap(),

@@ -84,7 +84,8 @@ pub struct InitArgs {
     /// Overwrite the files if they exist
     #[arg(long)]
     pub force: bool,
-    /// Print JSON
+    /// Print JSON (the default when stdout is not a terminal, as with
+    /// plasmite 0.8.0)
     #[arg(long)]
     pub json: bool,
 }
@@ -455,7 +456,8 @@ pub fn init(pool_dir: &Path, a: &InitArgs) -> Result<()> {
         format!("pls list {base} {trust}"),
     ];
     let mut stdout = std::io::stdout().lock();
-    let text = if a.json {
+    let json = a.json || !std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let text = if json {
         let v = serde_json::json!({"init": {
             "artifact_paths": {
                 "token_file": token_path, "tls_cert": cert_path, "tls_key": key_path,
@@ -579,4 +581,34 @@ pub fn check(dir: PathBuf, args: &ServeArgs, c: &CheckArgs) -> Result<()> {
         .lock()
         .write_all(text.as_bytes())
         .map_err(|e| Error::io("cannot write to stdout", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_forms() {
+        let p = |b: &str, port| parse_bind(b, port).map(|a| a.to_string()).map_err(|e| e.kind());
+        assert_eq!(p("127.0.0.1", None), Ok("127.0.0.1:9700".into()));
+        assert_eq!(p("127.0.0.1:80", None), Ok("127.0.0.1:80".into()));
+        assert_eq!(p("127.0.0.1", Some(81)), Ok("127.0.0.1:81".into()));
+        assert_eq!(p("127.0.0.1:81", Some(81)), Ok("127.0.0.1:81".into()));
+        assert_eq!(p("::1", None), Ok("[::1]:9700".into()));
+        assert_eq!(p("[::1]:82", None), Ok("[::1]:82".into()));
+        assert_eq!(p("[::1]", Some(83)), Ok("[::1]:83".into()));
+        assert_eq!(p("0.0.0.0:0", None), Ok("0.0.0.0:0".into()));
+        assert!(p("localhost:84", None).is_ok());
+        for bad in ["", "127.0.0.1:x", "127.0.0.1:70000", "[::1", "[::1]x", "::1]:80"] {
+            assert_eq!(p(bad, None), Err(plasmite::ErrorKind::Usage), "{bad:?}");
+        }
+        assert_eq!(p("127.0.0.1:80", Some(81)), Err(plasmite::ErrorKind::Usage));
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh("/a/b-c.pem"), "/a/b-c.pem");
+        assert_eq!(sh("/a b/it's"), r"'/a b/it'\''s'");
+        assert_eq!(sh(""), "''");
+    }
 }
