@@ -469,6 +469,13 @@ fn self_signed_server_prints_a_fingerprint_that_clients_pin() {
         .as_str()
         .unwrap()
         .contains("fingerprint"));
+    // check: a self-signed certificate is made at start, so no fingerprint yet.
+    let o = run(&["serve", "--tls-self-signed", "check", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["check"]["tls"], "self-signed");
+    assert!(v["check"]["tls_fingerprint"].is_null());
+    assert_eq!(v["check"]["base_url"], "https://127.0.0.1:9700");
     // A malformed pin is a usage error.
     let o = run(&["get", &url, "1", "--tls-fingerprint", "SHA256:12"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));

@@ -538,7 +538,13 @@ pub fn check(dir: PathBuf, args: &ServeArgs, c: &CheckArgs) -> Result<()> {
         Some(src) => format!("bearer token ({src})"),
         None => "none".into(),
     };
-    let fp = p.tls.as_ref().map(|t| t.fingerprint.clone());
+    // A self-signed certificate is made anew at each start: the one made
+    // for this check says nothing about the next.
+    let fp = p
+        .tls
+        .as_ref()
+        .filter(|t| !t.self_signed)
+        .map(|t| t.fingerprint.clone());
     let text = if c.json {
         let v = serde_json::json!({"check": {
             "status": "valid",
@@ -572,8 +578,10 @@ pub fn check(dir: PathBuf, args: &ServeArgs, c: &CheckArgs) -> Result<()> {
             if p.addr.ip().is_loopback() { "loopback" } else { "not loopback" },
             absolute(&p.dir)?.display(),
         );
-        if let Some(fp) = fp {
-            t.push_str(&format!("  fingerprint: {fp}\n"));
+        match (&fp, &p.tls) {
+            (Some(fp), _) => t.push_str(&format!("  fingerprint: {fp}\n")),
+            (None, Some(_)) => t.push_str("  fingerprint: made at start, printed then\n"),
+            _ => {}
         }
         t
     };
