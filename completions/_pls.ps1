@@ -33,7 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last messages of a pool, and optionally follow it')
-            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first')
+            [CompletionResult]::new('follow', 'follow', [CompletionResultType]::ParameterValue, 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)')
             [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
@@ -62,6 +62,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag the message(s) (repeatable)')
             [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'fast: in the shared mapping; flush: also synced to disk (once per batch)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
             [CompletionResult]::new('--create-size', '--create-size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin')
@@ -73,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print a receipt per message')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print a receipt per message')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -82,6 +86,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag the message(s) (repeatable)')
             [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'fast: in the shared mapping; flush: also synced to disk (once per batch)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
             [CompletionResult]::new('--create-size', '--create-size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin')
@@ -93,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print a receipt per message')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print a receipt per message')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -100,10 +108,14 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         'pls;get' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only the message''s data')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -111,10 +123,14 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         'pls;fetch' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only the message''s data')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -130,6 +146,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
@@ -138,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--one', '--one', [CompletionResultType]::ParameterName, 'Stop after one message (--max 1)')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -153,12 +173,16 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--max-message', '--max-message', [CompletionResultType]::ParameterName, 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the last N messages first, then keep following')
             [CompletionResult]::new('--one', '--one', [CompletionResultType]::ParameterName, 'Stop after one message (--max 1)')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('--quiet-drops', '--quiet-drops', [CompletionResultType]::ParameterName, 'quiet-drops')
             [CompletionResult]::new('--no-notify', '--no-notify', [CompletionResultType]::ParameterName, 'no-notify')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
@@ -191,18 +215,26 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         }
         'pls;pool;info' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pls;pool;list' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -242,18 +274,26 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         }
         'pls;list' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pls;info' {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -278,8 +318,8 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;serve' {
-            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind (loopback by default; any other needs a token)')
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0: any free port, printed at start)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the bearer token from this file (first line)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)')
             [CompletionResult]::new('--access', '--access', [CompletionResultType]::ParameterName, 'What clients may do')
@@ -294,10 +334,51 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--cors-origin', '--cors-origin', [CompletionResultType]::ParameterName, 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--allow-non-loopback', '--allow-non-loopback', [CompletionResultType]::ParameterName, 'Allow binding an address other than loopback (then a token is required, and TLS for writes unless --insecure-no-tls)')
+            [CompletionResult]::new('--insecure-no-tls', '--insecure-no-tls', [CompletionResultType]::ParameterName, 'Accept writes on a non-loopback address over plain HTTP (unsafe: the token and the messages cross the network in clear)')
+            [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve HTTPS with a certificate generated at start (kept in memory; its fingerprint is printed, for clients'' --tls-fingerprint)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not log one line per request on stderr')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not log one line per request on stderr')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;serve;init' {
+            [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'The same as DIR (plasmite 0.8.0''s name)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address the printed server command binds (HOST:PORT)')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Another host name or IP address clients will use, put in the certificate (repeatable)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the files if they exist')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (the default when stdout is not a terminal, as with plasmite 0.8.0)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;serve;check' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;serve;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;serve;help;init' {
+            break
+        }
+        'pls;serve;help;check' {
+            break
+        }
+        'pls;serve;help;help' {
             break
         }
         'pls;completions' {
@@ -378,6 +459,14 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;help;serve' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding')
+            break
+        }
+        'pls;help;serve;init' {
+            break
+        }
+        'pls;help;serve;check' {
             break
         }
         'pls;help;completions' {

@@ -115,6 +115,12 @@ _pls() {
             pls__subcmd__help,version)
                 cmd="pls__subcmd__help__subcmd__version"
                 ;;
+            pls__subcmd__help__subcmd__serve,check)
+                cmd="pls__subcmd__help__subcmd__serve__subcmd__check"
+                ;;
+            pls__subcmd__help__subcmd__serve,init)
+                cmd="pls__subcmd__help__subcmd__serve__subcmd__init"
+                ;;
             pls__subcmd__pool,create)
                 cmd="pls__subcmd__pool__subcmd__create"
                 ;;
@@ -145,6 +151,24 @@ _pls() {
             pls__subcmd__pool__subcmd__help,list)
                 cmd="pls__subcmd__pool__subcmd__help__subcmd__list"
                 ;;
+            pls__subcmd__serve,check)
+                cmd="pls__subcmd__serve__subcmd__check"
+                ;;
+            pls__subcmd__serve,help)
+                cmd="pls__subcmd__serve__subcmd__help"
+                ;;
+            pls__subcmd__serve,init)
+                cmd="pls__subcmd__serve__subcmd__init"
+                ;;
+            pls__subcmd__serve__subcmd__help,check)
+                cmd="pls__subcmd__serve__subcmd__help__subcmd__check"
+                ;;
+            pls__subcmd__serve__subcmd__help,help)
+                cmd="pls__subcmd__serve__subcmd__help__subcmd__help"
+                ;;
+            pls__subcmd__serve__subcmd__help,init)
+                cmd="pls__subcmd__serve__subcmd__help__subcmd__init"
+                ;;
             *)
                 ;;
         esac
@@ -174,7 +198,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -f -e -h --tag --durability --create --quiet --token --create-size --size --file --errors --dir --color --help"
+            opts="-t -q -f -e -h --tag --durability --create --quiet --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --create-size --size --file --errors --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +217,18 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -332,7 +368,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --dir --color --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --max-message --tail --quiet-drops --no-notify --follow --help"
+            opts="-t -n -f -h --dir --color --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +414,18 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -398,7 +446,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__get)
-            opts="-h --data-only --format --token --max-message --dir --color --help"
+            opts="-h --data-only --format --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +457,18 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -614,8 +674,36 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__serve)
-            opts=""
+            opts="init check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__serve__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__serve__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -656,13 +744,25 @@ _pls() {
             return 0
             ;;
         pls__subcmd__info)
-            opts="-h --json --token --dir --color --help"
+            opts="-h --json --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -682,13 +782,25 @@ _pls() {
             return 0
             ;;
         pls__subcmd__list)
-            opts="-h --json --token --dir --color --help"
+            opts="-h --json --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -892,13 +1004,25 @@ _pls() {
             return 0
             ;;
         pls__subcmd__pool__subcmd__info)
-            opts="-h --json --token --dir --color --help"
+            opts="-h --json --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -918,13 +1042,25 @@ _pls() {
             return 0
             ;;
         pls__subcmd__pool__subcmd__list)
-            opts="-h --json --token --dir --color --help"
+            opts="-h --json --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -944,7 +1080,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__serve)
-            opts="-q -h --bind --port --token-file --token --access --max-body --max-pool-size --max-connections --max-tails --max-tail-timeout --client-timeout --tls-cert --tls-key --cors-origin --quiet --dir --color --help"
+            opts="-q -h --bind --port --allow-non-loopback --insecure-no-tls --token-file --token --access --max-body --max-pool-size --max-connections --max-tails --max-tail-timeout --client-timeout --tls-cert --tls-key --tls-self-signed --cors-origin --quiet --dir --color --help init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,8 +1157,120 @@ _pls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pls__subcmd__serve__subcmd__check)
+            opts="-h --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__serve__subcmd__help)
+            opts="init check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__serve__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__serve__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__serve__subcmd__init)
+            opts="-h --output-dir --bind --host --force --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --max-message --dir --color --help"
+            opts="-n -f -t -h --lines --since --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,6 +1313,18 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,7 +30,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand get 'Print one message (its envelope) by sequence number'
             cand fetch 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
-            cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+            cand follow 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)'
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
@@ -57,6 +57,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --size 'Size of the pool made by --create'
             cand --create-size 'Size of the pool made by --create'
             cand -f 'Read the stream from this file instead of stdin'
@@ -68,6 +71,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --create 'Create the pool if it does not exist'
             cand -q 'Do not print a receipt per message'
             cand --quiet 'Do not print a receipt per message'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -76,6 +80,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --size 'Size of the pool made by --create'
             cand --create-size 'Size of the pool made by --create'
             cand -f 'Read the stream from this file instead of stdin'
@@ -87,26 +94,35 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --create 'Create the pool if it does not exist'
             cand -q 'Do not print a receipt per message'
             cand --quiet 'Do not print a receipt per message'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;get'= {
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --data-only 'Print only the message''s data'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;fetch'= {
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --data-only 'Print only the message''s data'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -121,6 +137,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
@@ -129,6 +148,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --one 'Stop after one message (--max 1)'
             cand --data-only 'Print only each message''s data'
             cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -143,12 +163,16 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --max-message 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error'
             cand -n 'Print the last N messages first, then keep following'
             cand --tail 'Print the last N messages first, then keep following'
             cand --one 'Stop after one message (--max 1)'
             cand --data-only 'Print only each message''s data'
             cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand --quiet-drops 'quiet-drops'
             cand --no-notify 'no-notify'
             cand -f 'Keep following: print new messages as they are appended'
@@ -178,17 +202,25 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;pool;info'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;pool;list'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -220,17 +252,25 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;list'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;info'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --json 'Print JSON'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -252,8 +292,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pls;serve'= {
-            cand --bind 'Address to bind (loopback by default; any other needs a token)'
-            cand --port 'Port to listen on (0: any free port, printed at start)'
+            cand --bind 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token'
+            cand --port 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)'
             cand --token-file 'Read the bearer token from this file (first line)'
             cand --token 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)'
             cand --access 'What clients may do'
@@ -268,10 +308,45 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --cors-origin 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --allow-non-loopback 'Allow binding an address other than loopback (then a token is required, and TLS for writes unless --insecure-no-tls)'
+            cand --insecure-no-tls 'Accept writes on a non-loopback address over plain HTTP (unsafe: the token and the messages cross the network in clear)'
+            cand --tls-self-signed 'Serve HTTPS with a certificate generated at start (kept in memory; its fingerprint is printed, for clients'' --tls-fingerprint)'
             cand -q 'Do not log one line per request on stderr'
             cand --quiet 'Do not log one line per request on stderr'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand init 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them'
+            cand check 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;serve;init'= {
+            cand --output-dir 'The same as DIR (plasmite 0.8.0''s name)'
+            cand --bind 'Address the printed server command binds (HOST:PORT)'
+            cand --host 'Another host name or IP address clients will use, put in the certificate (repeatable)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --force 'Overwrite the files if they exist'
+            cand --json 'Print JSON (the default when stdout is not a terminal, as with plasmite 0.8.0)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;serve;check'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;serve;help'= {
+            cand init 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them'
+            cand check 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;serve;help;init'= {
+        }
+        &'pls;serve;help;check'= {
+        }
+        &'pls;serve;help;help'= {
         }
         &'pls;completions'= {
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
@@ -336,6 +411,12 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;doctor'= {
         }
         &'pls;help;serve'= {
+            cand init 'Write a random token file and a self-signed TLS certificate and key, and print the certificate''s fingerprint and the commands that use them'
+            cand check 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+        }
+        &'pls;help;serve;init'= {
+        }
+        &'pls;help;serve;check'= {
         }
         &'pls;help;completions'= {
         }

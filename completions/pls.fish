@@ -36,7 +36,7 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: 
 complete -c pls -n "__fish_pls_needs_command" -f -a "get" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "list" -d 'List the pools in the pool directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
@@ -60,6 +60,9 @@ complete -c pls -n "__fish_pls_using_subcommand append" -s t -l tag -d 'Tag the 
 complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
 flush\t'Synced to the device before returning'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
@@ -70,11 +73,15 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l create -d 'Create the pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand append" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand append" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand feed" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
 flush\t'Synced to the device before returning'"
 complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
@@ -85,26 +92,35 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand feed" -l create -d 'Create the pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand feed" -s q -l quiet -d 'Do not print a receipt per message'
+complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand feed" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand get" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand get" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand get" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand get" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l data-only -d 'Print only the message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand get" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l data-only -d 'Print only the message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand fetch" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s n -l lines -d 'Start with the newest N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
@@ -116,6 +132,9 @@ pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 9)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand tail" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -125,6 +144,7 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -s f -l follow -d 'Keep fo
 complete -c pls -n "__fish_pls_using_subcommand tail" -l one -d 'Stop after one message (--max 1)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l data-only -d 'Print only each message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand tail" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand follow" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -139,11 +159,15 @@ pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 9)'"
 complete -c pls -n "__fish_pls_using_subcommand follow" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand follow" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand follow" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l max-message -d 'Remote pool: largest message accepted from the server (e.g. 64M, 1G); a larger one fails with an Io error' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -s n -l tail -d 'Print the last N messages first, then keep following' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l one -d 'Stop after one message (--max 1)'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l data-only -d 'Print only each message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand follow" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand follow" -l quiet-drops
 complete -c pls -n "__fish_pls_using_subcommand follow" -l no-notify
 complete -c pls -n "__fish_pls_using_subcommand follow" -s f -l follow -d 'Keep following: print new messages as they are appended'
@@ -167,18 +191,26 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -l json -d 'Print each pool\'s info as JSON'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -193,18 +225,26 @@ complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand list" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand info" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand info" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
@@ -220,28 +260,53 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l all -d 'Check every pool in the directory'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -l json -d 'Print JSON'
 complete -c pls -n "__fish_pls_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand serve" -l bind -d 'Address to bind (loopback by default; any other needs a token)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l port -d 'Port to listen on (0: any free port, printed at start)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l access -d 'What clients may do' -r -f -a "read-write\t'Read and write (the default)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l bind -d 'Address to bind: HOST or HOST:PORT (an IPv6 address with a port in brackets). Loopback by default; any other needs --allow-non-loopback and a token' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l port -d 'Port to listen on, when --bind names none (default 9700; 0: any free port, printed at start)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token-file -d 'Read the bearer token from this file (first line)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l token -d 'Require this bearer token (prefer --token-file or PLASMITE_TOKEN)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l access -d 'What clients may do' -r -f -a "read-write\t'Read and write (the default)'
 read-only\t'Read only: list, info, open, get, tail'
 write-only\t'Write only: create, append, delete (and open, to check a pool exists)'"
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-pool-size -d 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request (head and body together; 408), to finish a TLS handshake, or idles this long between requests' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l tls-key -d 'TLS private key (PEM)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r
-complete -c pls -n "__fish_pls_using_subcommand serve" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
-complete -c pls -n "__fish_pls_using_subcommand serve" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-body -d 'Largest request body, JSON or Lite3 (e.g. 1M, 512K); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-pool-size -d 'Largest pool a client may create (e.g. 1G, 256M); larger gets 413' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-connections -d 'Most connections served at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-tails -d 'Most tails streaming at once; more get 423 Busy' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l max-tail-timeout -d 'Largest tail timeout_ms accepted (e.g. 10m); larger gets 400' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l client-timeout -d 'Disconnect a client that takes longer than this to send a request (head and body together; 408), to finish a TLS handshake, or idles this long between requests' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-cert -d 'TLS certificate chain (PEM); serves HTTPS with --tls-key' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-key -d 'TLS private key (PEM)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l cors-origin -d 'Let browser pages from this origin call the server (CORS; repeatable; `*` for any origin). Off by default' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand serve" -s q -l quiet -d 'Do not log one line per request on stderr'
-complete -c pls -n "__fish_pls_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l allow-non-loopback -d 'Allow binding an address other than loopback (then a token is required, and TLS for writes unless --insecure-no-tls)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l insecure-no-tls -d 'Accept writes on a non-loopback address over plain HTTP (unsafe: the token and the messages cross the network in clear)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -l tls-self-signed -d 'Serve HTTPS with a certificate generated at start (kept in memory; its fingerprint is printed, for clients\' --tls-fingerprint)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -s q -l quiet -d 'Do not log one line per request on stderr'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+complete -c pls -n "__fish_pls_using_subcommand serve; and not __fish_seen_subcommand_from init check help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l output-dir -d 'The same as DIR (plasmite 0.8.0\'s name)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l bind -d 'Address the printed server command binds (HOST:PORT)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l host -d 'Another host name or IP address clients will use, put in the certificate (repeatable)' -r
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l force -d 'Overwrite the files if they exist'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -l json -d 'Print JSON (the default when stdout is not a terminal, as with plasmite 0.8.0)'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand completions" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -278,3 +343,5 @@ complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcom
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
 complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'

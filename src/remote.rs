@@ -6,6 +6,8 @@
 //! kind the server named, so every face maps them as it maps local ones.
 
 use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -214,6 +216,221 @@ impl TailStream {
     }
 }
 
+/// How a client decides whether to trust an `https://` server.
+///
+/// Trusted are the built-in roots (Mozilla's, as shipped with the client),
+/// **plus** every certificate of the PEM bundles named here: `--tls-ca`
+/// adds to the built-in roots, it does not replace them. A certificate made
+/// by `pls serve init` is its own CA, so naming that file here is enough to
+/// reach that server. With `skip_verify`, any certificate is accepted (the
+/// connection is still encrypted, but anyone in the middle can read it):
+/// for tests only. With a `fingerprint`, exactly the certificate of that
+/// SHA-256 is accepted (whatever its names, issuer or dates), and nothing
+/// else: the pin `pls serve --tls-self-signed` and `pls serve init` print.
+///
+/// ```
+/// use plasmite::remote::Trust;
+/// let t = Trust::default().with_ca_file("/etc/plasmite/ca.pem");
+/// assert_eq!(t.ca_files.len(), 1);
+/// assert!(!t.skip_verify);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// PEM bundles whose certificates are trusted as roots, besides the
+    /// built-in ones.
+    pub ca_files: Vec<PathBuf>,
+    /// Accept any certificate (unsafe; tests only).
+    pub skip_verify: bool,
+    /// Accept only the server certificate of this SHA-256
+    /// (`SHA256:AB:CD:…`, or 64 hex digits with or without colons).
+    pub fingerprint: Option<String>,
+}
+
+/// The 32 bytes of a fingerprint written `SHA256:AB:CD:…` (or bare hex,
+/// colons optional); `None` when it is not one.
+///
+/// ```
+/// use plasmite::remote::parse_fingerprint;
+/// let hex = "ab".repeat(32);
+/// assert_eq!(parse_fingerprint(&hex), Some([0xab; 32]));
+/// assert_eq!(parse_fingerprint(&format!("SHA256:{}", ["AB"; 32].join(":"))), Some([0xab; 32]));
+/// assert_eq!(parse_fingerprint("SHA256:AB"), None);
+/// ```
+pub fn parse_fingerprint(s: &str) -> Option<[u8; 32]> {
+    let s = s.trim();
+    let hex = s
+        .strip_prefix("SHA256:")
+        .or_else(|| s.strip_prefix("sha256:"))
+        .unwrap_or(s)
+        .replace(':', "");
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The environment variable naming a PEM bundle of extra roots
+/// ([`Trust::from_env`]).
+pub const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
+
+impl Trust {
+    /// The built-in roots plus the PEM bundle named by `SSL_CERT_FILE`,
+    /// when that variable is set and not empty.
+    pub fn from_env() -> Trust {
+        let mut t = Trust::default();
+        if let Some(f) = std::env::var_os(SSL_CERT_FILE).filter(|f| !f.is_empty()) {
+            t.ca_files.push(PathBuf::from(f));
+        }
+        t
+    }
+
+    /// Also trusts the certificates of the PEM bundle `path`.
+    pub fn with_ca_file(mut self, path: impl Into<PathBuf>) -> Trust {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// Accepts any certificate when `yes` (unsafe; tests only).
+    pub fn with_skip_verify(mut self, yes: bool) -> Trust {
+        self.skip_verify = yes;
+        self
+    }
+
+    /// The rustls configuration of this trust: reads and parses every CA
+    /// file (an `Io` error naming the file when it cannot be read, a
+    /// `Usage` error when it holds no usable certificate).
+    fn client_config(&self) -> Result<Arc<rustls::ClientConfig>> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("TLS setup failed: {e}")))?;
+        let pin = match &self.fingerprint {
+            Some(f) => Some(parse_fingerprint(f).ok_or_else(|| {
+                Error::usage(format!("bad certificate fingerprint {f:?}"))
+                    .with_hint("write it as pls serve prints it: SHA256:AB:CD:... (32 bytes)")
+            })?),
+            None => None,
+        };
+        let config = if self.skip_verify || pin.is_some() {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider, pin)))
+                .with_no_client_auth()
+        } else {
+            let mut roots = rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
+            for path in &self.ca_files {
+                for cert in read_ca_file(path)? {
+                    roots
+                        .add(cert)
+                        .map_err(|e| Error::usage(format!("unusable CA certificate: {e}")).with_path(path))?;
+                }
+            }
+            builder.with_root_certificates(roots).with_no_client_auth()
+        };
+        Ok(Arc::new(config))
+    }
+}
+
+/// The certificates of the PEM bundle `path`.
+fn read_ca_file(path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+    let pem = std::fs::read(path).map_err(|e| Error::io("cannot read the CA file", e).with_path(path))?;
+    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::usage(format!("bad PEM in the CA file: {e}")).with_path(path))?;
+    if certs.is_empty() {
+        return Err(Error::usage("no certificate in the CA file")
+            .with_path(path)
+            .with_hint("the CA file is a PEM bundle: -----BEGIN CERTIFICATE----- blocks"));
+    }
+    Ok(certs)
+}
+
+/// The bearer token kept in `path`: its first line, trimmed (an `Io` error
+/// naming the file when it cannot be read, a `Usage` error when that line is
+/// empty). The same rule for `pls serve --token-file` and the client's.
+pub fn read_token_file(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io("cannot read the token file", e).with_path(path))?;
+    let token = text.lines().next().unwrap_or("").trim();
+    if token.is_empty() {
+        return Err(Error::usage("the token file is empty (the token is its first line)").with_path(path));
+    }
+    Ok(token.to_string())
+}
+
+/// `--tls-skip-verify` (no pin: accepts every certificate) and
+/// `--tls-fingerprint` (accepts the certificate of that SHA-256 only); both
+/// still check that the server holds the key of the certificate it sent.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>, Option<[u8; 32]>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if let Some(pin) = &self.1 {
+            let got = ring::digest::digest(&ring::digest::SHA256, end_entity);
+            if got.as_ref() != pin {
+                return Err(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::ApplicationVerificationFailure,
+                ));
+            }
+        }
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// The rustls error at the root of a failed connection, if there is one.
+fn tls_error(e: &ureq::Transport) -> Option<&rustls::Error> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<rustls::Error>() {
+            return Some(t);
+        }
+        // io::Error's source() skips the error it wraps: look inside.
+        if let Some(inner) = err.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            if let Some(t) = inner.downcast_ref::<rustls::Error>() {
+                return Some(t);
+            }
+        }
+        cur = err.source();
+    }
+    None
+}
+
 /// A plasmite server.
 #[derive(Clone)]
 pub struct Remote {
@@ -224,18 +441,35 @@ pub struct Remote {
 }
 
 impl Remote {
-    /// A client of the server at `base` (`http(s)://HOST:PORT`).
+    /// A client of the server at `base` (`http(s)://HOST:PORT`), trusting
+    /// the built-in roots only (see [`Remote::with_trust`]).
     pub fn new(base: &str, token: Option<String>) -> Remote {
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(Duration::from_secs(10))
-            .max_idle_connections_per_host(4)
-            .build();
         Remote {
-            agent,
+            agent: Self::agent(None),
             base: base.trim_end_matches('/').to_string(),
             token,
             max_message: DEFAULT_MAX_MESSAGE,
         }
+    }
+
+    fn agent(tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
+        let mut b = ureq::AgentBuilder::new()
+            .timeout_connect(Duration::from_secs(10))
+            .max_idle_connections_per_host(4);
+        if let Some(tls) = tls {
+            b = b.tls_config(tls);
+        }
+        b.build()
+    }
+
+    /// Trusts `https://` servers as `trust` says. The CA files are read now
+    /// (errors as [`Trust`] says), and only for an `https://` base: a plain
+    /// `http://` client never reads them.
+    pub fn with_trust(mut self, trust: &Trust) -> Result<Remote> {
+        if self.base.starts_with("https://") && *trust != Trust::default() {
+            self.agent = Self::agent(Some(trust.client_config()?));
+        }
+        Ok(self)
     }
 
     /// Limits each answer body and each streamed line to `bytes` (default
@@ -259,8 +493,32 @@ impl Remote {
     }
 
     fn transport_error(&self, e: ureq::Transport) -> Error {
-        Error::new(ErrorKind::Io, format!("cannot reach {}: {e}", self.base))
-            .with_hint("is `pls serve` running there?")
+        match tls_error(&e) {
+            Some(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            )) => Error::new(
+                ErrorKind::Permission,
+                format!(
+                    "the TLS certificate of {} does not have the expected fingerprint",
+                    self.base
+                ),
+            )
+            .with_hint(
+                "the server's certificate changed, or this is not that server: check --tls-fingerprint",
+            ),
+            Some(rustls::Error::InvalidCertificate(why)) => Error::new(
+                ErrorKind::Permission,
+                format!("the TLS certificate of {} is not trusted ({why:?})", self.base),
+            )
+            .with_hint(
+                "trust its CA with --tls-ca FILE (for a `pls serve init` server, the certificate \
+                 file it wrote) or SSL_CERT_FILE, or check the host name",
+            ),
+            Some(t) => Error::new(ErrorKind::Io, format!("TLS with {} failed: {t}", self.base))
+                .with_hint("is the server speaking TLS (https) on that port?"),
+            None => Error::new(ErrorKind::Io, format!("cannot reach {}: {e}", self.base))
+                .with_hint("is `pls serve` running there?"),
+        }
     }
 
     fn call(&self, req: ureq::Request, body: Option<&[u8]>) -> Result<ureq::Response> {

@@ -28,4 +28,5 @@ mod remote_cli;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;
+mod trust;
 mod vocabulary;

@@ -191,6 +191,8 @@ pub struct AppendArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
 }
 
 /// Durability of appends.
@@ -226,6 +228,8 @@ pub struct GetArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
     /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
     /// a larger one fails with an Io error
     #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
@@ -272,10 +276,35 @@ pub struct TailArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
     /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
     /// a larger one fails with an Io error
     #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
     pub max_message: u64,
+}
+
+/// Credentials and TLS trust of a remote pool, shared by every command that
+/// takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RemoteTrustArgs {
+    /// Remote pool: read the bearer token from this file (its first line;
+    /// wins over --token and PLASMITE_TOKEN)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Remote pool: also trust the CA certificates of this PEM bundle
+    /// (repeatable; added to the built-in roots and to SSL_CERT_FILE's), e.g.
+    /// the certificate written by `pls serve init`
+    #[arg(long, value_name = "FILE")]
+    pub tls_ca: Vec<PathBuf>,
+    /// Remote pool: accept only the server certificate of this SHA-256
+    /// (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)
+    #[arg(long, value_name = "SHA256", conflicts_with = "tls_ca")]
+    pub tls_fingerprint: Option<String>,
+    /// Remote pool: do not check the server's TLS certificate (unsafe: anyone
+    /// on the path can read and change the traffic; warns on every run)
+    #[arg(long, conflicts_with_all = ["tls_ca", "tls_fingerprint"])]
+    pub tls_skip_verify: bool,
 }
 
 /// Gap policy argument.
@@ -298,6 +327,8 @@ pub struct ListArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +341,8 @@ pub struct InfoArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
 }
 
 #[derive(Debug, Args)]

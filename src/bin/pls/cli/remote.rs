@@ -10,12 +10,14 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::output::{flush_to, stdout_closed, write_error, write_pretty, Ui};
 use super::{
-    AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome, TailArgs,
-    TIMEOUT_EXIT,
+    AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome,
+    RemoteTrustArgs, TailArgs, TIMEOUT_EXIT,
 };
 use crate::signals;
 use plasmite::json::member;
-use plasmite::remote::{error_from_envelope, parse_url, Remote, TailQuery, TailStream};
+use plasmite::remote::{
+    error_from_envelope, parse_url, read_token_file, Remote, TailQuery, TailStream, Trust,
+};
 use plasmite::{Error, ErrorKind, Result};
 
 /// Exit code when `--timeout` ended a tail (as for local pools).
@@ -29,12 +31,31 @@ pub fn url_ref(pool_ref: &str) -> Option<&str> {
     (pool_ref.starts_with("http://") || pool_ref.starts_with("https://")).then_some(pool_ref)
 }
 
-fn connect(url: &str, token: Option<String>) -> Result<(Remote, String)> {
+/// A client of `base` with the token and trust the flags (and the
+/// environment: PLASMITE_TOKEN, SSL_CERT_FILE) give.
+fn client(base: &str, token: Option<String>, t: &RemoteTrustArgs) -> Result<Remote> {
+    let token = match &t.token_file {
+        Some(path) => Some(read_token_file(path)?),
+        None => token,
+    };
+    let mut trust = Trust::from_env().with_skip_verify(t.tls_skip_verify);
+    trust.ca_files.extend(t.tls_ca.iter().cloned());
+    trust.fingerprint = t.tls_fingerprint.clone();
+    if t.tls_skip_verify {
+        eprintln!(
+            "pls: warning: --tls-skip-verify: the server's TLS certificate is not checked; \
+             anyone on the path can read and change this traffic"
+        );
+    }
+    Remote::new(base, token).with_trust(&trust)
+}
+
+fn connect(url: &str, token: Option<String>, t: &RemoteTrustArgs) -> Result<(Remote, String)> {
     let (base, pool) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
     let pool = pool.ok_or_else(|| {
         Error::usage(format!("{url} names no pool")).with_hint("use http(s)://HOST:PORT/POOL")
     })?;
-    Ok((Remote::new(&base, token), pool))
+    Ok((client(&base, token, t)?, pool))
 }
 
 fn span<'a>(body: &'a [u8], key: &str) -> Result<&'a [u8]> {
@@ -82,7 +103,7 @@ impl Renderer {
 }
 
 pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone())?;
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let remote = remote.with_max_message(a.max_message);
     let body = remote.get(&pool, a.seq)?;
     let mut out = Vec::new();
@@ -94,7 +115,7 @@ pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
 /// `info` of a remote pool; with `--json`, the server's `{"pool":INFO}`, or
 /// the info object alone when `bare` (`pool info`).
 pub fn info(url: &str, a: InfoArgs, _ui: &Ui, bare: bool) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone())?;
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let body = remote.info(&pool)?;
     if a.json && !bare {
         return print_bytes(&body).map(|_| Outcome::Done);
@@ -110,7 +131,7 @@ pub fn info(url: &str, a: InfoArgs, _ui: &Ui, bare: bool) -> Result<Outcome> {
 
 pub fn list(url: &str, a: ListArgs, _ui: &Ui) -> Result<Outcome> {
     let (base, _) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
-    let body = Remote::new(&base, a.token.clone()).list()?;
+    let body = client(&base, a.token.clone(), &a.trust)?.list()?;
     if a.json {
         return print_bytes(&body).map(|_| Outcome::Done);
     }
@@ -138,7 +159,7 @@ fn receipt(envelope: &[u8], out: &mut Vec<u8>) -> Result<()> {
 }
 
 pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone())?;
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let flush = a.durability == DurabilityArg::Flush;
     let send = |data: &[u8]| -> Result<Vec<u8>> {
         match remote.append(&pool, data, &a.tags, flush) {
@@ -264,7 +285,7 @@ fn read_stream(mut stream: TailStream) -> Receiver<Event> {
 }
 
 pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone())?;
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let remote = remote.with_max_message(a.max_message);
     let follow = a.follow || a.timeout.is_some();
     // Resolve the starting point once, as a sequence number, so that a

@@ -15,6 +15,7 @@
 mod auth;
 mod http;
 mod http_error;
+mod init;
 mod lite3;
 mod pools;
 mod routes;
@@ -22,7 +23,7 @@ mod tail;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -33,13 +34,16 @@ use clap::Args;
 pub use auth::Access;
 use http::{Conn, ReadFailure, Transport};
 use http_error::HttpError;
+pub use init::ServeAction;
 use plasmite::{Error, ErrorKind, Result};
 
 const SECURITY: &str = "\
 Security defaults:
   The server binds 127.0.0.1 (loopback) unless --bind says otherwise. Binding any
-  other address requires a token (--token-file, --token or PLASMITE_TOKEN): without
-  one the server refuses to start. With a token, every /v0/ request must carry
+  other address requires --allow-non-loopback and a token (--token-file, --token or
+  PLASMITE_TOKEN), and, unless --access read-only, TLS (--tls-cert/--tls-key or
+  --tls-self-signed) or an explicit --insecure-no-tls: otherwise the server refuses
+  to start. `pls serve init` writes a token file and a certificate. With a token, every /v0/ request must carry
   `Authorization: Bearer TOKEN` (compared in constant time); GET / and GET /healthz
   answer without it, for probes. Pool names are validated before any path is built:
   only pools inside DIR are reachable, and no reply names a path on this machine
@@ -52,10 +56,17 @@ Security defaults:
   local users in the process list. Browser pages on other origins can read nothing
   unless --cors-origin names their origin.
 
+Subcommand names win over a directory argument: `pls serve init` runs init, and a
+pool directory named init is written ./init.
+
 Examples:
   pls serve                                   # ~/.plasmite/pools on 127.0.0.1:9700
-  pls serve ./data --port 8080
-  pls serve ./data --bind 0.0.0.0 --token-file /etc/plasmite/token --access read-only
+  pls serve ./data --port 8080                # or --bind 127.0.0.1:8080
+  pls serve init ./secrets                    # token + certificate, and the commands
+  pls serve ./data --bind 0.0.0.0:9700 --allow-non-loopback --token-file ./secrets/plasmite-auth-token.txt \
+      --tls-cert ./secrets/plasmite-tls-cert.pem --tls-key ./secrets/plasmite-tls-key.pem
+  pls serve ./data --bind 0.0.0.0 --allow-non-loopback --token-file /etc/plasmite/token --access read-only
+  pls serve ./data --tls-self-signed check --json
   curl -sN 'http://localhost:9700/v0/pools/events/tail?last=10'";
 
 const ROUTES: &str = "\
@@ -81,15 +92,29 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
 #[derive(Debug, Args)]
 #[command(after_help = SECURITY, after_long_help = format!("{SECURITY}\n\n{ROUTES}"))]
 pub struct ServeArgs {
-    /// Pool directory to serve (default: --dir)
+    #[command(subcommand)]
+    pub action: Option<ServeAction>,
+    /// Pool directory to serve (default: --dir). Never `init`, `check` or
+    /// `help`, which are subcommands: write ./init for a directory of that name
     #[arg(value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Address to bind (loopback by default; any other needs a token)
-    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    /// Address to bind: HOST or HOST:PORT (an IPv6 address with a port in
+    /// brackets). Loopback by default; any other needs --allow-non-loopback
+    /// and a token
+    #[arg(long, default_value = "127.0.0.1", value_name = "HOST[:PORT]")]
     pub bind: String,
-    /// Port to listen on (0: any free port, printed at start)
-    #[arg(long, default_value_t = 9700)]
-    pub port: u16,
+    /// Port to listen on, when --bind names none (default 9700; 0: any free
+    /// port, printed at start)
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Allow binding an address other than loopback (then a token is
+    /// required, and TLS for writes unless --insecure-no-tls)
+    #[arg(long)]
+    pub allow_non_loopback: bool,
+    /// Accept writes on a non-loopback address over plain HTTP (unsafe: the
+    /// token and the messages cross the network in clear)
+    #[arg(long)]
+    pub insecure_no_tls: bool,
     /// Read the bearer token from this file (first line)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
@@ -125,6 +150,10 @@ pub struct ServeArgs {
     /// TLS private key (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate generated at start (kept in memory; its
+    /// fingerprint is printed, for clients' --tls-fingerprint)
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls_self_signed: bool,
     /// Let browser pages from this origin call the server (CORS; repeatable;
     /// `*` for any origin). Off by default
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
@@ -156,8 +185,8 @@ pub struct Config {
     pub max_tail_timeout: Option<Duration>,
     /// Request and idle deadline.
     pub client_timeout: Duration,
-    /// TLS certificate chain and key (PEM files).
-    pub tls: Option<(PathBuf, PathBuf)>,
+    /// TLS, when served.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Origins allowed to call from a browser (`*`: any).
     pub cors_origins: Vec<String>,
     /// No request log.
@@ -209,25 +238,6 @@ fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
 }
 
-fn load_tls(cert: &PathBuf, key: &PathBuf) -> Result<Arc<rustls::ServerConfig>> {
-    let read = |p: &PathBuf| std::fs::read(p).map_err(|e| Error::io("cannot read TLS file", e).with_path(p));
-    let certs: Vec<_> = rustls_pemfile::certs(&mut read(cert)?.as_slice())
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::usage(format!("bad TLS certificate: {e}")).with_path(cert))?;
-    if certs.is_empty() {
-        return Err(Error::usage("no certificate in the --tls-cert file").with_path(cert));
-    }
-    let key_der = rustls_pemfile::private_key(&mut read(key)?.as_slice())
-        .map_err(|e| Error::usage(format!("bad TLS key: {e}")).with_path(key))?
-        .ok_or_else(|| Error::usage("no private key in the --tls-key file").with_path(key))?;
-    let config =
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key_der))
-            .map_err(|e| Error::usage(format!("unusable TLS certificate or key: {e}")))?;
-    Ok(Arc::new(config))
-}
-
 impl Server {
     /// Checks the configuration (a non-loopback address needs a token),
     /// loads TLS and binds.
@@ -249,10 +259,7 @@ impl Server {
                 "the token must be non-empty and contain no whitespace",
             ));
         }
-        let tls = match &config.tls {
-            Some((cert, key)) => Some(load_tls(cert, key)?),
-            None => None,
-        };
+        let tls = config.tls;
         let listener = TcpListener::bind(config.addr).map_err(|e| {
             Error::io(format!("cannot listen on {}", config.addr), e)
                 .with_hint("is another server using this port? pick another with --port")
@@ -736,29 +743,45 @@ fn serve_connection(
     }
 }
 
-/// The `pls serve` command: runs until Ctrl-C or SIGTERM, then returns.
+/// The name of an access mode, as `--access` spells it.
+pub fn access_name(a: Access) -> &'static str {
+    match a {
+        Access::ReadWrite => "read-write",
+        Access::ReadOnly => "read-only",
+        Access::WriteOnly => "write-only",
+    }
+}
+
+/// The `pls serve` command (and `serve init`, `serve check`): serving runs
+/// until Ctrl-C or SIGTERM, then returns.
 pub fn run_cli(dir: PathBuf, args: ServeArgs) -> Result<()> {
+    match &args.action {
+        Some(ServeAction::Init(a)) => return init::init(&dir, a),
+        Some(ServeAction::Check(c)) => return init::check(dir, &args, c),
+        None => {}
+    }
     let dir = args.directory.clone().unwrap_or(dir);
+    let plan = init::plan(dir, &args)?;
+    let dir = plan.dir;
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::io("cannot create the pool directory", e).with_path(&dir))?;
-    let token = match &args.token_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::io("cannot read the token file", e).with_path(path))?;
-            Some(text.lines().next().unwrap_or("").trim().to_string())
-        }
-        None => args.token.clone(),
-    };
-    let addr = (args.bind.as_str(), args.port)
-        .to_socket_addrs()
-        .map_err(|e| Error::usage(format!("bad --bind address {:?}: {e}", args.bind)))?
-        .next()
-        .ok_or_else(|| Error::usage(format!("--bind {:?} resolves to no address", args.bind)))?;
-    let has_token = token.is_some();
+    let has_token = plan.token.is_some();
+    let tls_note = plan.tls.as_ref().map(|t| {
+        format!(
+            "plasmite serve: TLS certificate {}{}",
+            t.fingerprint,
+            if t.self_signed {
+                " (self-signed, generated at start: clients pass --tls-fingerprint with it)"
+            } else {
+                ""
+            }
+        )
+    });
+    let scheme = if plan.tls.is_some() { "https" } else { "http" };
     let server = Server::bind(Config {
         dir: dir.clone(),
-        addr,
-        token,
+        addr: plan.addr,
+        token: plan.token,
         access: args.access,
         max_body: args.max_body,
         max_pool_size: args.max_pool_size,
@@ -766,22 +789,20 @@ pub fn run_cli(dir: PathBuf, args: ServeArgs) -> Result<()> {
         max_tails: args.max_tails,
         max_tail_timeout: args.max_tail_timeout,
         client_timeout: args.client_timeout,
-        tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+        tls: plan.tls.map(|t| t.config),
         cors_origins: args.cors_origins.clone(),
         quiet: args.quiet,
     })?;
     let bound = server.local_addr()?;
-    let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
     eprintln!(
         "plasmite serve: listening on {scheme}://{bound} (dir {}, access {}, {})",
         dir.display(),
-        match args.access {
-            Access::ReadWrite => "read-write",
-            Access::ReadOnly => "read-only",
-            Access::WriteOnly => "write-only",
-        },
+        access_name(args.access),
         if has_token { "token required" } else { "no token" }
     );
+    if let Some(note) = tls_note {
+        eprintln!("{note}");
+    }
     server.run(&crate::signals::interrupted)?;
     if !args.quiet {
         eprintln!("plasmite serve: stopped");
