@@ -25,3 +25,4 @@ mod remote_cli;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;
+mod time;
