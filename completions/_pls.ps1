@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin')
             [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message''s time if earlier (times never decrease within a pool). Local pools only')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
@@ -81,7 +82,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
         'pls;tail' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Start with the newest N messages')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Start with the newest N messages')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start at this sequence number (inclusive) instead of the last N')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start here (inclusive) instead of the last N: a sequence number (42), a duration ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Stop after this point (inclusive; same forms as --since): a time ends the tail before the first later message (with -f, once the clock passes it); without --since, -n counts back from here')
+            [CompletionResult]::new('--replay', '--replay', [CompletionResultType]::ParameterName, 'Re-emit the range with the original gaps between message times, SPEED times as fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of what is stored (no following)')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N messages')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')

@@ -117,7 +117,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -h --tag --durability --create --size --file --errors --quiet --token --dir --color --help"
+            opts="-t -q -h --tag --durability --create --size --file --errors --quiet --token --time --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +148,10 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -631,7 +635,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --data-only --format --gaps --token --dir --color --help"
+            opts="-n -f -t -h --lines --since --until --replay --follow --max --timeout --tag --data-only --format --gaps --token --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,6 +650,14 @@ _pls() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

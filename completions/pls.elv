@@ -54,6 +54,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --file 'Read the stream from this file instead of stdin'
             cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --time 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message''s time if earlier (times never decrease within a pool). Local pools only'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -74,7 +75,9 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;tail'= {
             cand -n 'Start with the newest N messages'
             cand --lines 'Start with the newest N messages'
-            cand --since 'Start at this sequence number (inclusive) instead of the last N'
+            cand --since 'Start here (inclusive) instead of the last N: a sequence number (42), a duration ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)'
+            cand --until 'Stop after this point (inclusive; same forms as --since): a time ends the tail before the first later message (with -f, once the clock passes it); without --since, -n counts back from here'
+            cand --replay 'Re-emit the range with the original gaps between message times, SPEED times as fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of what is stored (no following)'
             cand --max 'Stop after N messages'
             cand --timeout 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow'
             cand -t 'Only messages carrying this tag (repeatable: all must match)'

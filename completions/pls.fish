@@ -58,6 +58,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -l file -d 'Read the str
 complete -c pls -n "__fish_pls_using_subcommand append" -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l time -d 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message\'s time if earlier (times never decrease within a pool). Local pools only' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -75,7 +76,9 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand get" -l data-only -d 'Print only the message\'s data'
 complete -c pls -n "__fish_pls_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s n -l lines -d 'Start with the newest N messages' -r
-complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start here (inclusive) instead of the last N: a sequence number (42), a duration ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l until -d 'Stop after this point (inclusive; same forms as --since): a time ends the tail before the first later message (with -f, once the clock passes it); without --since, -n counts back from here' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l replay -d 'Re-emit the range with the original gaps between message times, SPEED times as fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of what is stored (no following)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max -d 'Stop after N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
