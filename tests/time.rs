@@ -343,6 +343,20 @@ fn until_stops_before_the_first_later_message() {
         read(Start::Since(5), Until::Seq(4)),
         (vec![], Some(EndReason::Until))
     );
+    // Last(n) counts back from the bound.
+    assert_eq!(
+        read(Start::Last(2), Until::Time(3000)),
+        (vec![3, 4], Some(EndReason::Until))
+    );
+    assert_eq!(
+        read(Start::Last(10), Until::Time(2500)),
+        (vec![1, 2, 3], Some(EndReason::Until))
+    );
+    assert_eq!(
+        read(Start::Last(2), Until::Seq(2)),
+        (vec![1, 2], Some(EndReason::Until))
+    );
+    assert_eq!(read(Start::Last(2), Until::Time(99_999)), (vec![5, 6], None));
 
     // A follower stops once the clock passes a time bound, without a message.
     let bound = now_ns() + 300_000_000;
@@ -640,6 +654,8 @@ fn server_tail_since_time_and_until_time() {
     let recent = plasmite::format_rfc3339(now_ns() - 300 * SEC);
     assert_eq!(get(&format!("since_time={recent}&timeout_ms=200")), [6, 7, 8]);
     assert_eq!(get(&format!("until_time={t2}")), [1, 2]);
+    // last counts back from until_time.
+    assert_eq!(get(&format!("last=2&until_time={t4}")), [3, 4]);
     // An until_time that passes ends a follow.
     let soon = now_ns() + 300_000_000;
     assert_eq!(get(&format!("last=0&until_time={soon}")), Vec::<u64>::new());
@@ -680,6 +696,7 @@ fn remote_tail_since_until_and_replay() {
         seqs(&run(d, &["tail", &url, "--until", "6", "-n", "3"])),
         [4, 5, 6]
     );
+    assert_eq!(seqs(&run(d, &["tail", &url, "--until", "1h", "-n", "2"])), [4, 5]);
     // -f with a time bound that passes ends.
     let soon = plasmite::format_rfc3339(now_ns() + 500_000_000);
     let started = Instant::now();

@@ -21,7 +21,8 @@ pub enum Start {
     Oldest,
     /// At this sequence number (inclusive).
     Since(u64),
-    /// At the newest `n` retained messages (`Last(0)`: only new messages).
+    /// At the newest `n` retained messages (`Last(0)`: only new messages);
+    /// with [`CursorOptions::until`], the newest `n` at or before the bound.
     Last(u64),
     /// At the first message appended at or after this time (ns since the
     /// Unix epoch), found by binary search ([`Pool::seq_at_time`]); after the
@@ -125,7 +126,18 @@ impl Cursor {
         let next_seq = match o.start {
             Start::Oldest => st.oldest_seq,
             Start::Since(s) => s.max(1),
-            Start::Last(n) => st.next_seq.saturating_sub(n).max(st.oldest_seq),
+            Start::Last(n) => {
+                let end = match o.until {
+                    None => st.next_seq,
+                    Some(Until::Seq(u)) => u.saturating_add(1).min(st.next_seq),
+                    Some(Until::Time(t)) => pool
+                        .inner()
+                        .seq_at_time(t.saturating_add(1))
+                        .map_err(|e| e.with_path(pool.path()))?
+                        .min(st.next_seq),
+                };
+                end.saturating_sub(n).max(st.oldest_seq)
+            }
             Start::Time(ns) => pool
                 .inner()
                 .seq_at_time(ns)

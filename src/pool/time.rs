@@ -34,7 +34,10 @@ impl Pool {
     /// after `ns` (ns since the Unix epoch), found by binary search over the
     /// index: O(log n) frame-header reads. When every retained message is
     /// older, the seq the next message will get; when `ns` is before the
-    /// oldest retained message, the oldest one.
+    /// oldest retained message, the oldest one. A probe whose frame a writer
+    /// overwrites meanwhile restarts the search on the new range (should
+    /// writers overwrite the whole ring faster than a thousand searches in a
+    /// row, the answer is the oldest retained message).
     ///
     /// ```
     /// use plasmite::{Batch, Client, Durability};
@@ -57,7 +60,12 @@ impl Pool {
 impl Inner {
     /// See [`Pool::seq_at_time`].
     pub(crate) fn seq_at_time(&self, ns: u64) -> Result<u64> {
-        for _ in 0..16 {
+        for attempt in 0..1000 {
+            if attempt >= 4 {
+                // A writer overwrote probed frames several times running:
+                // let it (or whoever preempted this search) run first.
+                std::thread::yield_now();
+            }
             let (st, gen) = self.load_state()?;
             if st.count() == 0 {
                 return Ok(st.next_seq);
@@ -69,8 +77,9 @@ impl Inner {
                 Err(Miss::Failed(e)) => return Err(e),
             }
         }
-        // Writers keep overwriting the range faster than it is searched:
-        // everything older than the time is being evicted anyway.
+        // Writers overwrite the ring faster than it can be searched (a
+        // search takes microseconds; this needs a thousand failed ones):
+        // start at the oldest retained message.
         Ok(self.load_state()?.0.oldest_seq)
     }
 

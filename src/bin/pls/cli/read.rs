@@ -10,7 +10,7 @@ use super::{Format, GapsArg, GetArgs, Outcome, TailArgs, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::Error;
 use plasmite::{
-    Client, Cursor, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start, Until,
+    Client, Cursor, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start,
 };
 
 /// Longest a follower sleeps before checking for Ctrl-C or a closed pipe.
@@ -74,19 +74,11 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
     }
     let pool = client.open_pool(&a.pool)?;
     let until = a.until.map(Point::until);
-    let start = match (a.since, until) {
-        (Some(Point::Seq(seq)), _) => Start::Since(seq),
-        (Some(Point::Time(t)), _) => Start::Time(t),
-        (None, None) => Start::Last(a.last),
-        // -n counts back from the bound.
-        (None, Some(u)) => {
-            let end = match u {
-                Until::Seq(s) => s.saturating_add(1),
-                Until::Time(t) => pool.seq_at_time(t.saturating_add(1))?,
-            };
-            let oldest = pool.info()?.oldest.unwrap_or(1);
-            Start::Since(end.saturating_sub(a.last).max(oldest))
-        }
+    // Without --since, -n counts back from the --until bound (the cursor's rule).
+    let start = match a.since {
+        Some(Point::Seq(seq)) => Start::Since(seq),
+        Some(Point::Time(t)) => Start::Time(t),
+        None => Start::Last(a.last),
     };
     let mut cursor = pool.cursor(CursorOptions {
         start,

@@ -303,6 +303,9 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
         return Ok(Outcome::Done);
     }
     let mut pacer = a.replay.map(Pacer::new);
+    // Without --since, -n counts back from a time --until: the server
+    // resolves it (`last` with `until_time`) until the first message arrives.
+    let mut last_from_bound = (a.since.is_none() && until_time.is_some()).then_some(a.last);
     let r = Renderer::new(ui, a.format, a.data_only);
     let mut stdout = std::io::stdout().lock();
     let mut out = Vec::new();
@@ -311,8 +314,9 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
     let mut reconnecting = false;
     loop {
         let q = TailQuery {
-            since_seq: since_time.is_none().then_some(next),
+            since_seq: (since_time.is_none() && last_from_bound.is_none()).then_some(next),
             since_time,
+            last: last_from_bound,
             until_time,
             max: a.max.map(|m| m - delivered),
             // Without --follow, a tag filter may never reach `stop_at`: let
@@ -324,7 +328,6 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
             },
             tags: a.tags.clone(),
             gap_error: a.gaps == GapsArg::Error,
-            ..TailQuery::default()
         };
         let stream = match remote.tail(&pool, &q) {
             Ok(s) => s,
@@ -394,6 +397,7 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                         return Ok(Outcome::Done);
                     }
                     since_time = None;
+                    last_from_bound = None;
                     if let Some(p) = pacer.as_mut() {
                         let ts = message_time(&line)?;
                         if p.must_wait(ts) {
