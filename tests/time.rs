@@ -495,6 +495,27 @@ fn tail_since_and_until_take_durations_times_and_seqs() {
         Vec::<u64>::new()
     );
     assert!(started.elapsed() < Duration::from_secs(20));
+    // With -f, a seq bound already read ends the tail at once (--timeout is
+    // the test's safety net: it would exit 124).
+    let started = Instant::now();
+    assert_eq!(
+        seqs(&run(
+            d,
+            &[
+                "tail",
+                "p",
+                "-f",
+                "--since",
+                "7",
+                "--until",
+                "8",
+                "--timeout",
+                "30s"
+            ]
+        )),
+        [7, 8]
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
@@ -705,6 +726,25 @@ fn remote_tail_since_until_and_replay() {
         Vec::<u64>::new()
     );
     assert!(started.elapsed() < Duration::from_secs(20));
+    let started = Instant::now();
+    assert_eq!(
+        seqs(&run(
+            d,
+            &[
+                "tail",
+                &url,
+                "-f",
+                "--since",
+                "7",
+                "--until",
+                "8",
+                "--timeout",
+                "30s"
+            ]
+        )),
+        [7, 8]
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
     // Replay: paced remotely as locally.
     let pool = Client::new(&s.dir).create_pool("r", 1 << 20).unwrap();
     let t0 = now_ns() - SEC;

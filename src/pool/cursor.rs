@@ -305,6 +305,12 @@ impl Cursor {
         }
         let inner = self.pool.inner.clone();
         loop {
+            // Checked before waiting for more: a follower that has read the
+            // bound ends at once.
+            if matches!(self.until, Some(Until::Seq(u)) if self.next_seq > u) {
+                self.ended = Some(EndReason::Until);
+                return Ok(false);
+            }
             if self.next_seq >= self.snapshot.next_seq || self.next_seq < self.snapshot.oldest_seq {
                 let (st, gen) = inner.load_state()?;
                 self.snapshot = st;
@@ -328,10 +334,6 @@ impl Cursor {
                 }
             }
             let st = self.snapshot;
-            if matches!(self.until, Some(Until::Seq(u)) if self.next_seq > u) {
-                self.ended = Some(EndReason::Until);
-                return Ok(false);
-            }
             let pos = match self.pos {
                 Some(p) => p,
                 None => match inner.locate(self.next_seq, &st, self.gen) {
