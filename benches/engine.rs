@@ -58,6 +58,7 @@ fn main() {
     b.two_writers();
     b.get_random();
     b.cursor_scan();
+    b.time_search();
     b.wake_latency(1);
     b.wake_latency(3);
     b.no_wake_syscall();
@@ -144,6 +145,12 @@ fn median_rate(rounds: usize, mut f: impl FnMut() -> u64) -> f64 {
     let best = rates.last().copied().unwrap_or(mid);
     LAST_MEDIAN.with(|m| m.set(Some(mid)));
     best
+}
+
+/// Turns the pending median of `median_rate` (operations per second) into
+/// microseconds per operation, for a figure reported in `us`.
+fn per_op_median() {
+    LAST_MEDIAN.with(|m| m.set(m.get().map(|r| 1e6 / r)));
 }
 
 thread_local! {
@@ -632,6 +639,84 @@ impl Bench {
             Goal::Info,
         );
         self.remove(small);
+    }
+
+    /// `Start::Time`: the binary search over the index for the first message
+    /// at or after a time, in a large pool whose messages span two hours
+    /// (1 GiB; 256 MiB in quick mode), for times spread over the middle
+    /// hour; then opening a cursor there and reading its first message.
+    fn time_search(&self) {
+        let size = if self.quick { 256 * MIB } else { 1024 * MIB };
+        let pool = self.pool("time", size);
+        let mut batch = Batch::new();
+        for _ in 0..1000 {
+            batch.push_json(&self.msg, TAGS).expect("push");
+        }
+        let frames = pool.geometry().ring_size / (self.msg.len() as u64 + 40);
+        let batches = frames / batch.len() as u64 + 1;
+        let hours2 = 7200 * 1_000_000_000u64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_nanos() as u64;
+        let base = now - hours2;
+        for i in 0..batches {
+            pool.append_batch_at(&batch, base + i * hours2 / batches, Durability::Fast)
+                .expect("append");
+        }
+        let info = pool.info().expect("info");
+        let (t0, t1) = (info.oldest_time_ns.expect("t0"), info.newest_time_ns.expect("t1"));
+        let span = t1 - t0;
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let times: Vec<u64> = (0..100_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t0 + span / 4 + x % (span / 2)
+            })
+            .collect();
+        let rate = median_rate(5, || {
+            let mut sum = 0u64;
+            for &t in &times {
+                sum = sum.wrapping_add(pool.seq_at_time(t).expect("search"));
+            }
+            black_box(sum);
+            times.len() as u64
+        });
+        per_op_median();
+        report(
+            &format!(
+                "Start::Time search, {} MiB pool ({} msgs)",
+                size / MIB,
+                info.message_count
+            ),
+            1e6 / rate,
+            "us",
+            Goal::AtMost(10.0),
+        );
+        let rate = median_rate(5, || {
+            let mut sum = 0u64;
+            for &t in &times[..10_000] {
+                let mut c = pool
+                    .cursor(CursorOptions {
+                        start: Start::Time(t),
+                        ..Default::default()
+                    })
+                    .expect("cursor");
+                sum = sum.wrapping_add(c.try_next().expect("read").expect("a message").seq);
+            }
+            black_box(sum);
+            10_000
+        });
+        per_op_median();
+        report(
+            "  cursor at Start::Time + its first message",
+            1e6 / rate,
+            "us",
+            Goal::Info,
+        );
+        self.remove(pool);
     }
 
     fn cursor_scan(&self) {

@@ -198,7 +198,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -f -e -h --tag --durability --create --quiet --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --create-size --size --file --errors --dir --color --help"
+            opts="-t -q -f -e -h --tag --durability --create --quiet --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --time --create-size --size --file --errors --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +229,10 @@ _pls() {
                     return 0
                     ;;
                 --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -368,7 +372,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --dir --color --since --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
+            opts="-t -n -f -h --dir --color --since --until --replay --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +387,14 @@ _pls() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1270,7 +1282,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
+            opts="-n -f -t -h --lines --since --until --replay --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1285,6 +1297,14 @@ _pls() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,7 @@ complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer toke
 complete -c pls -n "__fish_pls_using_subcommand append" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l time -d 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message\'s time if earlier (times never decrease within a pool). Local pools only' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
@@ -82,6 +83,7 @@ complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token 
 complete -c pls -n "__fish_pls_using_subcommand feed" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l time -d 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message\'s time if earlier (times never decrease within a pool). Local pools only' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
@@ -123,7 +125,9 @@ complete -c pls -n "__fish_pls_using_subcommand fetch" -l data-only -d 'Print on
 complete -c pls -n "__fish_pls_using_subcommand fetch" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand tail" -s n -l lines -d 'Start with the newest N messages' -r
-complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l since -d 'Start here (inclusive) instead of the last N: a sequence number (42), a duration ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l until -d 'Stop after this point (inclusive; same forms as --since): a time ends the tail before the first later message (with -f, once the clock passes it); without --since, -n counts back from here' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l replay -d 'Re-emit the range with the original gaps between message times, SPEED times as fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of what is stored (no following)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max -d 'Stop after N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
@@ -150,7 +154,9 @@ complete -c pls -n "__fish_pls_using_subcommand follow" -l dir -d 'Pool director
 complete -c pls -n "__fish_pls_using_subcommand follow" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c pls -n "__fish_pls_using_subcommand follow" -l since -d 'Start at this sequence number (inclusive) instead of the last N' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l since -d 'Start here (inclusive) instead of the last N: a sequence number (42), a duration ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l until -d 'Stop after this point (inclusive; same forms as --since): a time ends the tail before the first later message (with -f, once the clock passes it); without --since, -n counts back from here' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l replay -d 'Re-emit the range with the original gaps between message times, SPEED times as fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of what is stored (no following)' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l max -d 'Stop after N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r

@@ -50,3 +50,6 @@ pub use pool::{
     Geometry, Lite3Frame, Message, MessageRef, Pool, PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
     FLAG_STORED_LITE3,
 };
+/// Time: `Until` bounds a cursor; `parse_time` reads RFC 3339 or epoch ns
+/// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]).
+pub use pool::{parse_time, Until};

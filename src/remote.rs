@@ -181,6 +181,11 @@ pub fn error_from_envelope(v: &serde_json::Value) -> Option<Error> {
 pub struct TailQuery {
     /// First sequence to deliver.
     pub since_seq: Option<u64>,
+    /// Start at the first message appended at or after this time (ns since
+    /// the Unix epoch; `since_time`).
+    pub since_time: Option<u64>,
+    /// Stop before the first message appended after this time (`until_time`).
+    pub until_time: Option<u64>,
     /// Start with the newest N.
     pub last: Option<u64>,
     /// Stop after N messages.
@@ -626,6 +631,12 @@ impl Remote {
         let mut req = self.request("GET", &Self::pool_path(pool, "/tail"));
         if let Some(s) = q.since_seq {
             req = req.query("since_seq", &s.to_string());
+        }
+        if let Some(t) = q.since_time {
+            req = req.query("since_time", &t.to_string());
+        }
+        if let Some(t) = q.until_time {
+            req = req.query("until_time", &t.to_string());
         }
         if let Some(n) = q.last {
             req = req.query("last", &n.to_string());

@@ -28,5 +28,6 @@ mod remote_cli;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;
+mod time;
 mod trust;
 mod vocabulary;

@@ -253,9 +253,37 @@ impl Pool {
         self.write_frames(batch.frames(), durability)
     }
 
+    /// Like [`append_batch`](Pool::append_batch), stamping the messages with
+    /// `timestamp_ns` (ns since the Unix epoch) instead of the clock: for
+    /// imports of messages with their own times, and for tests. Times never
+    /// decrease within a pool, so a time before the newest message's is
+    /// raised to it (the receipt has the time stored).
+    pub fn append_batch_at(
+        &self,
+        batch: &Batch,
+        timestamp_ns: u64,
+        durability: Durability,
+    ) -> Result<BatchReceipt> {
+        self.write_frames_at(batch.frames(), Some(timestamp_ns), durability)
+    }
+
     /// Writes frames in order. Sizes are checked before the lock is taken;
     /// if any frame cannot fit the ring nothing is written.
     pub(crate) fn write_frames<'a, I>(&self, frames: I, durability: Durability) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
+        self.write_frames_at(frames, None, durability)
+    }
+
+    /// [`write_frames`](Pool::write_frames) stamped with `at` (`None`: the
+    /// clock), raised to the newest message's time.
+    fn write_frames_at<'a, I>(
+        &self,
+        frames: I,
+        at: Option<u64>,
+        durability: Durability,
+    ) -> Result<BatchReceipt>
     where
         I: Iterator<Item = Frame<'a>> + Clone,
     {
@@ -285,7 +313,10 @@ impl Pool {
         let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id())
             .map_err(|e| e.with_path(inner.path()))?;
         let (mut st, mut gen) = inner.load_state()?;
-        let timestamp_ns = now_ns();
+        // Times never decrease within a pool: a writer whose clock is behind
+        // the newest message's time (another process's clock stepped, NTP)
+        // stamps with that time.
+        let timestamp_ns = at.unwrap_or_else(now_ns).max(inner.newest_time(&st));
         let first_seq = st.next_seq;
         if count > 0 {
             for f in frames {
@@ -314,6 +345,29 @@ impl Pool {
 }
 
 impl Inner {
+    /// The newest message's time per `st` (0 when empty). Called under the
+    /// writer lock, so its frame cannot move; a damaged slot or frame yields
+    /// 0 (the clock alone decides, as before the guarantee).
+    fn newest_time(&self, st: &State) -> u64 {
+        if st.count() == 0 {
+            return 0;
+        }
+        let seq = st.next_seq - 1;
+        let pos = self.map().atomic_u64(self.index_off(seq)).load(Ordering::Relaxed);
+        let hinted = pos >= st.oldest_pos && pos < st.write_pos && pos % 8 == 0;
+        let pos = if hinted { Some(pos) } else { None };
+        let found = |pos: u64| match self.probe(pos) {
+            Ok(Probe::Frame(h)) if h.seq == seq => Some(h.timestamp_ns),
+            _ => None,
+        };
+        pos.and_then(found)
+            .or_else(|| {
+                let (_, gen) = self.load_state().ok()?;
+                self.locate(seq, st, gen).ok().and_then(found)
+            })
+            .unwrap_or(0)
+    }
+
     /// Writes one frame at the write head, evicting old frames first if the
     /// ring is full. Updates `st` (published by the caller).
     fn place(&self, st: &mut State, gen: &mut u64, f: Frame<'_>, timestamp_ns: u64) -> Result<()> {

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::layout::{FrameHeader, State};
 use super::message::{encode_tag, MessageRef};
-use super::{Inner, Miss, Pool, Probe};
+use super::time::Until;
+use super::{now_ns, Inner, Miss, Pool, Probe};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Where a cursor starts.
@@ -20,8 +21,13 @@ pub enum Start {
     Oldest,
     /// At this sequence number (inclusive).
     Since(u64),
-    /// At the newest `n` retained messages (`Last(0)`: only new messages).
+    /// At the newest `n` retained messages (`Last(0)`: only new messages);
+    /// with [`CursorOptions::until`], the newest `n` at or before the bound.
     Last(u64),
+    /// At the first message appended at or after this time (ns since the
+    /// Unix epoch), found by binary search ([`Pool::seq_at_time`]); after the
+    /// newest message when every retained one is older.
+    Time(u64),
 }
 
 /// What a cursor does when messages it had not read yet were overwritten.
@@ -52,6 +58,9 @@ impl std::str::FromStr for GapPolicy {
 pub struct CursorOptions {
     /// Starting point.
     pub start: Start,
+    /// Where to stop, inclusive (`None`: no bound). The cursor ends, with
+    /// [`EndReason::Until`], before the first message past the bound.
+    pub until: Option<Until>,
     /// Stop after delivering this many messages.
     pub max: Option<u64>,
     /// For [`Cursor::next`]: stop after this long without a message
@@ -70,6 +79,9 @@ pub enum EndReason {
     Max,
     /// `timeout` passed without a message.
     Timeout,
+    /// The next message is past [`CursorOptions::until`] (or, for a time,
+    /// the clock passed it).
+    Until,
 }
 
 /// Reads a pool in sequence order; see [`Pool::cursor`].
@@ -94,6 +106,7 @@ pub struct Cursor {
     gen: u64,
     tags: Vec<Vec<u8>>,
     max: Option<u64>,
+    until: Option<Until>,
     timeout: Option<Duration>,
     gaps: GapPolicy,
     delivered: u64,
@@ -113,8 +126,24 @@ impl Cursor {
         let next_seq = match o.start {
             Start::Oldest => st.oldest_seq,
             Start::Since(s) => s.max(1),
-            Start::Last(n) => st.next_seq.saturating_sub(n).max(st.oldest_seq),
+            Start::Last(n) => {
+                let end = match o.until {
+                    None => st.next_seq,
+                    Some(Until::Seq(u)) => u.saturating_add(1).min(st.next_seq),
+                    Some(Until::Time(t)) => pool
+                        .inner()
+                        .seq_at_time(t.saturating_add(1))
+                        .map_err(|e| e.with_path(pool.path()))?
+                        .min(st.next_seq),
+                };
+                end.saturating_sub(n).max(st.oldest_seq)
+            }
+            Start::Time(ns) => pool
+                .inner()
+                .seq_at_time(ns)
+                .map_err(|e| e.with_path(pool.path()))?,
         };
+        let past_until = matches!(o.until, Some(Until::Seq(u)) if next_seq > u);
         for t in &o.tags {
             if t.is_empty() {
                 return Err(Error::usage("tag filters must not be empty"));
@@ -128,11 +157,16 @@ impl Cursor {
             gen,
             tags: o.tags.iter().map(|t| encode_tag(t)).collect(),
             max: o.max,
+            until: o.until,
             timeout: o.timeout,
             gaps: o.gaps,
             delivered: 0,
             skipped: 0,
-            ended: (o.max == Some(0)).then_some(EndReason::Max),
+            ended: if o.max == Some(0) {
+                Some(EndReason::Max)
+            } else {
+                past_until.then_some(EndReason::Until)
+            },
             failed: false,
             buf: Vec::new(),
             header: None,
@@ -162,6 +196,17 @@ impl Cursor {
     /// The inactivity timeout the cursor was opened with.
     pub(crate) fn idle_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    /// Whether the cursor's time bound lies more than `grace` in the past
+    /// by the clock: a message appended from now on would be past it.
+    pub(crate) fn until_elapsed(&self, grace: Duration) -> bool {
+        matches!(self.until, Some(Until::Time(t)) if now_ns() > t.saturating_add(grace.as_nanos() as u64))
+    }
+
+    /// Records that the follow loop ended at the time bound.
+    pub(crate) fn end_for_until(&mut self) {
+        self.ended.get_or_insert(EndReason::Until);
     }
 
     /// Records that the follow loop ended for inactivity.
@@ -225,6 +270,15 @@ impl Cursor {
             if self.ended.is_some() || self.failed {
                 return Ok(false);
             }
+            if self.until_elapsed(RECHECK) {
+                // One more read: an append stamped before the bound may
+                // have been published meanwhile.
+                if self.advance()? {
+                    return Ok(true);
+                }
+                self.end_for_until();
+                return Ok(false);
+            }
             let mut slice = RECHECK;
             if let Some(d) = deadline {
                 let now = Instant::now();
@@ -251,6 +305,12 @@ impl Cursor {
         }
         let inner = self.pool.inner.clone();
         loop {
+            // Checked before waiting for more: a follower that has read the
+            // bound ends at once.
+            if matches!(self.until, Some(Until::Seq(u)) if self.next_seq > u) {
+                self.ended = Some(EndReason::Until);
+                return Ok(false);
+            }
             if self.next_seq >= self.snapshot.next_seq || self.next_seq < self.snapshot.oldest_seq {
                 let (st, gen) = inner.load_state()?;
                 self.snapshot = st;
@@ -301,6 +361,10 @@ impl Cursor {
             }
             match inner.read_probed_frame(pos, probed, self.next_seq, self.gen, &mut self.buf) {
                 Ok(h) => {
+                    if matches!(self.until, Some(Until::Time(t)) if h.timestamp_ns > t) {
+                        self.ended = Some(EndReason::Until);
+                        return Ok(false);
+                    }
                     self.next_seq += 1;
                     self.pos = Some(pos + h.frame_len());
                     if !self.tags.is_empty() && !Inner::message_ref(&h, &self.buf).has_tags(&self.tags) {

@@ -52,6 +52,8 @@ pub enum FollowEnd {
     Max,
     /// The cursor's `timeout` passed without a message.
     Timeout,
+    /// The cursor reached its [`until`](crate::CursorOptions::until) bound.
+    Until,
     /// The sink's [`caught_up`](FollowSink::caught_up) returned [`Flow::Stop`].
     Stopped,
 }
@@ -100,6 +102,7 @@ impl Cursor {
     pub fn follow(&mut self, how: Follow, sink: &mut impl FollowSink) -> Result<FollowEnd> {
         let timeout = self.idle_timeout();
         let mut last_delivery = Instant::now();
+        let mut final_drain = false;
         loop {
             let seen = self.pool().commit_counter();
             let mut delivered = false;
@@ -111,14 +114,27 @@ impl Cursor {
                 last_delivery = Instant::now();
             }
             let flow = sink.caught_up(self.skipped())?;
-            if self.end_reason() == Some(EndReason::Max) {
-                return Ok(FollowEnd::Max);
+            match self.end_reason() {
+                Some(EndReason::Max) => return Ok(FollowEnd::Max),
+                Some(EndReason::Until) => return Ok(FollowEnd::Until),
+                _ => {}
             }
             if !how.follow {
                 return Ok(FollowEnd::CaughtUp);
             }
             if flow == Flow::Stop {
                 return Ok(FollowEnd::Stopped);
+            }
+            if self.until_elapsed(RECHECK) {
+                // The clock passed the time bound: one more drain (an
+                // append stamped before it may have been published since),
+                // then the end.
+                if final_drain {
+                    self.end_for_until();
+                    return Ok(FollowEnd::Until);
+                }
+                final_drain = true;
+                continue;
             }
             let mut slice = how.check_every;
             if let Some(t) = timeout {

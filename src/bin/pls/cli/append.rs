@@ -41,6 +41,11 @@ fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
 
 pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        if a.time.is_some() {
+            return Err(Error::usage(
+                "--time is for local pools (a server stamps its own appends)",
+            ));
+        }
         return super::remote::append(&url, a, ui);
     }
     let pool = open_pool(client, &a)?;
@@ -51,7 +56,18 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
     let mut tags_json = Vec::new();
     encode_tags(&a.tags, &mut tags_json)?;
     if let Some(json) = &a.json {
-        let r = pool.append_json(json.as_bytes(), &a.tags, durability)?;
+        let r = match a.time {
+            None => pool.append_json(json.as_bytes(), &a.tags, durability)?,
+            Some(t) => {
+                let mut one = Batch::new();
+                one.push_json_tagged(json.as_bytes(), &tags_json)?;
+                let r = pool.append_batch_at(&one, t, durability)?;
+                Receipt {
+                    seq: r.first_seq,
+                    timestamp_ns: r.timestamp_ns,
+                }
+            }
+        };
         if !a.quiet {
             let mut out = Vec::with_capacity(128);
             r.write_json(&tags_json, &mut out);
@@ -78,6 +94,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
     let mut ingest = Ingest {
         pool: &pool,
         durability,
+        time: a.time,
         tags_json,
         quiet: a.quiet,
         skip_errors: a.errors == ErrorsArg::Skip,
@@ -115,6 +132,8 @@ fn stdin_size() -> Option<u64> {
 struct Ingest<'a> {
     pool: &'a Pool,
     durability: Durability,
+    /// `--time`: stamp every batch with this time instead of the clock.
+    time: Option<u64>,
     tags_json: Vec<u8>,
     quiet: bool,
     skip_errors: bool,
@@ -252,7 +271,10 @@ impl Ingest<'_> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let r = self.pool.append_batch(&self.batch, self.durability)?;
+        let r = match self.time {
+            None => self.pool.append_batch(&self.batch, self.durability)?,
+            Some(t) => self.pool.append_batch_at(&self.batch, t, self.durability)?,
+        };
         self.batch.clear();
         self.stored += r.count;
         if !self.quiet {

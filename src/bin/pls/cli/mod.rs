@@ -9,6 +9,7 @@ mod docs;
 mod output;
 mod read;
 mod remote;
+mod time;
 mod vocab;
 
 use std::path::PathBuf;
@@ -115,6 +116,8 @@ pub enum Command {
         after_help = "Examples:\n  pls tail events                 # the last 10 messages\n  \
                             pls tail -f events | jq .data   # follow\n  \
                             pls tail events --since 100 --max 50\n  \
+                            pls tail events --since 5m --until 2026-01-15T10:00:00Z\n  \
+                            pls tail events --since 1h --replay 2\n  \
                             pls tail -f events --timeout 30s --max 1 -t deploy"
     )]
     Tail(TailArgs),
@@ -193,6 +196,11 @@ pub struct AppendArgs {
     pub token: Option<String>,
     #[command(flatten)]
     pub trust: RemoteTrustArgs,
+    /// Stamp the messages with this time instead of the clock, for imports and tests: an
+    /// RFC 3339 time or a duration ago (2h); raised to the newest message's time if earlier
+    /// (times never decrease within a pool). Local pools only
+    #[arg(long, value_parser = time::parse_stamp, value_name = "WHEN")]
+    pub time: Option<u64>,
 }
 
 /// Durability of appends.
@@ -243,9 +251,20 @@ pub struct TailArgs {
     /// Start with the newest N messages
     #[arg(short = 'n', long = "lines", default_value_t = 10, value_name = "N")]
     pub last: u64,
-    /// Start at this sequence number (inclusive) instead of the last N
-    #[arg(long, value_name = "SEQ")]
-    pub since: Option<u64>,
+    /// Start here (inclusive) instead of the last N: a sequence number (42), a duration
+    /// ago (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)
+    #[arg(long, value_parser = time::parse_point, value_name = "WHEN")]
+    pub since: Option<time::Point>,
+    /// Stop after this point (inclusive; same forms as --since): a time ends the tail
+    /// before the first later message (with -f, once the clock passes it); without
+    /// --since, -n counts back from here
+    #[arg(long, value_parser = time::parse_point, value_name = "WHEN")]
+    pub until: Option<time::Point>,
+    /// Re-emit the range with the original gaps between message times, SPEED times as
+    /// fast (1 = original pacing, 2 = twice as fast, 0 = no pauses); ends at the end of
+    /// what is stored (no following)
+    #[arg(long, value_parser = time::parse_speed, value_name = "SPEED")]
+    pub replay: Option<f64>,
     /// Keep following: print new messages as they are appended
     #[arg(short, long)]
     pub follow: bool,

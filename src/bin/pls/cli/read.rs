@@ -5,10 +5,13 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::output::{flush_to, pretty_output, stdout_closed, write_pretty, Ui};
+use super::time::{Pacer, Point, Stop};
 use super::{Format, GapsArg, GetArgs, Outcome, TailArgs, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::Error;
-use plasmite::{Client, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start};
+use plasmite::{
+    Client, Cursor, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start,
+};
 
 /// Longest a follower sleeps before checking for Ctrl-C or a closed pipe.
 const FOLLOW_SLICE: Duration = Duration::from_millis(50);
@@ -70,12 +73,16 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
         return super::remote::tail(&url, a, ui);
     }
     let pool = client.open_pool(&a.pool)?;
+    let until = a.until.map(Point::until);
+    // Without --since, -n counts back from the --until bound (the cursor's rule).
     let start = match a.since {
-        Some(seq) => Start::Since(seq),
+        Some(Point::Seq(seq)) => Start::Since(seq),
+        Some(Point::Time(t)) => Start::Time(t),
         None => Start::Last(a.last),
     };
     let mut cursor = pool.cursor(CursorOptions {
         start,
+        until,
         max: a.max,
         timeout: a.timeout,
         tags: a.tags.clone(),
@@ -92,6 +99,9 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
         reported_skips: 0,
         interrupted: false,
     };
+    if let Some(speed) = a.replay {
+        return replay(&mut cursor, &mut printer, speed);
+    }
     let how = Follow {
         follow: a.follow || a.timeout.is_some(),
         check_every: FOLLOW_SLICE,
@@ -139,6 +149,38 @@ impl FollowSink for Printer<'_> {
             Flow::Continue
         })
     }
+}
+
+/// `--replay`: prints what the cursor reads up to the end of what is
+/// stored, each message once its scaled offset from the first has passed.
+fn replay(cursor: &mut Cursor, p: &mut Printer<'_>, speed: f64) -> Result<Outcome, Error> {
+    let mut pacer = Pacer::new(speed);
+    loop {
+        let ts = match cursor.try_next() {
+            Ok(Some(m)) => {
+                // What was rendered before is due now: print it first.
+                if pacer.must_wait(m.timestamp_ns) {
+                    flush_to(&mut p.stdout, &mut p.out)?;
+                }
+                let ts = m.timestamp_ns;
+                p.message(&m)?;
+                ts
+            }
+            Ok(None) => break,
+            Err(e) => {
+                p.caught_up(cursor.skipped())?;
+                return Err(e);
+            }
+        };
+        note_skips(p.ui, cursor.skipped(), &mut p.reported_skips);
+        match pacer.wait(ts) {
+            None => {}
+            Some(Stop::Interrupted) => return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
+            Some(Stop::Closed) => return Ok(Outcome::Done),
+        }
+    }
+    p.caught_up(cursor.skipped())?;
+    Ok(Outcome::Done)
 }
 
 fn note_skips(ui: &Ui, now: u64, reported: &mut u64) {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::output::{flush_to, stdout_closed, write_error, write_pretty, Ui};
+use super::time::{Pacer, Point, Stop};
 use super::{
     AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome,
     RemoteTrustArgs, TailArgs, TIMEOUT_EXIT,
@@ -287,23 +288,52 @@ fn read_stream(mut stream: TailStream) -> Receiver<Event> {
 pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let remote = remote.with_max_message(a.max_message);
-    let follow = a.follow || a.timeout.is_some();
+    // A replay re-emits what is stored and ends.
+    let follow = (a.follow || a.timeout.is_some()) && a.replay.is_none();
+    let until_seq = match a.until {
+        Some(Point::Seq(u)) => Some(u),
+        _ => None,
+    };
+    let until_time = match a.until {
+        Some(Point::Time(t)) => Some(t),
+        _ => None,
+    };
     // Resolve the starting point once, as a sequence number, so that a
     // reconnection resumes exactly after the last message printed.
     let info: serde_json::Value = serde_json::from_slice(&remote.info(&pool)?)
         .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
     let oldest = info["pool"]["bounds"]["oldest"].as_u64();
     let newest = info["pool"]["bounds"]["newest"].as_u64();
+    // A time start is resolved by the server (since_time) until the first
+    // message arrives; from then on the stream resumes by seq.
+    let mut since_time = match a.since {
+        Some(Point::Time(t)) => Some(t),
+        _ => None,
+    };
     let mut next = match (a.since, newest) {
-        (Some(s), _) => s,
-        (None, Some(n)) => (n + 1).saturating_sub(a.last).max(oldest.unwrap_or(1)),
+        (Some(Point::Seq(s)), _) => s,
+        (Some(Point::Time(_)), _) => oldest.unwrap_or(1),
+        // -n counts back from a seq bound, else from the newest message.
+        (None, Some(n)) => (until_seq.map_or(n, |u| u.min(n)) + 1)
+            .saturating_sub(a.last)
+            .max(oldest.unwrap_or(1)),
         (None, None) => 1,
     };
     // Without --follow, stop at what is there now.
-    let stop_at = if follow { None } else { newest };
-    if a.max == Some(0) || (!follow && newest.is_none_or(|n| next > n)) {
+    let stop_at = match (if follow { None } else { newest }, until_seq) {
+        (Some(n), Some(u)) => Some(n.min(u)),
+        (n, u) => n.or(u),
+    };
+    if a.max == Some(0)
+        || until_seq.is_some_and(|u| next > u && since_time.is_none())
+        || (!follow && (newest.is_none() || (since_time.is_none() && newest.is_some_and(|n| next > n))))
+    {
         return Ok(Outcome::Done);
     }
+    let mut pacer = a.replay.map(Pacer::new);
+    // Without --since, -n counts back from a time --until: the server
+    // resolves it (`last` with `until_time`) until the first message arrives.
+    let mut last_from_bound = (a.since.is_none() && until_time.is_some()).then_some(a.last);
     let r = Renderer::new(ui, a.format, a.data_only);
     let mut stdout = std::io::stdout().lock();
     let mut out = Vec::new();
@@ -312,7 +342,10 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
     let mut reconnecting = false;
     loop {
         let q = TailQuery {
-            since_seq: Some(next),
+            since_seq: (since_time.is_none() && last_from_bound.is_none()).then_some(next),
+            since_time,
+            last: last_from_bound,
+            until_time,
             max: a.max.map(|m| m - delivered),
             // Without --follow, a tag filter may never reach `stop_at`: let
             // the server end the stream once it has nothing more to send.
@@ -323,7 +356,6 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
             },
             tags: a.tags.clone(),
             gap_error: a.gaps == GapsArg::Error,
-            ..TailQuery::default()
         };
         let stream = match remote.tail(&pool, &q) {
             Ok(s) => s,
@@ -360,6 +392,7 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
             };
             match event {
                 Event::Line(line) => {
+                    let mark = out.len();
                     if line.starts_with(b"{\"error\"") {
                         flush_to(&mut stdout, &mut out)?;
                         let v: serde_json::Value = serde_json::from_slice(&line).unwrap_or_default();
@@ -385,6 +418,28 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                             return Err(e);
                         }
                     };
+                    if until_seq.is_some_and(|u| seq > u) {
+                        // Past the bound (the message at it was filtered out).
+                        out.truncate(mark);
+                        flush_to(&mut stdout, &mut out)?;
+                        return Ok(Outcome::Done);
+                    }
+                    since_time = None;
+                    last_from_bound = None;
+                    if let Some(p) = pacer.as_mut() {
+                        let ts = message_time(&line)?;
+                        if p.must_wait(ts) {
+                            // What came before this message is due now.
+                            let mine = out.split_off(mark);
+                            flush_to(&mut stdout, &mut out)?;
+                            out = mine;
+                        }
+                        match p.wait(ts) {
+                            None => {}
+                            Some(Stop::Interrupted) => return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
+                            Some(Stop::Closed) => return Ok(Outcome::Done),
+                        }
+                    }
                     next = seq + 1;
                     delivered += 1;
                     last_message = Instant::now();
@@ -408,6 +463,8 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
         flush_to(&mut stdout, &mut out)?;
         match ended {
             Ok(()) if !follow => return Ok(Outcome::Done),
+            // The server ended the stream at the time bound.
+            Ok(()) if until_time.is_some_and(|t| now_ns() > t) => return Ok(Outcome::Done),
             Ok(())
                 if a.timeout
                     .is_some_and(|t| last_message.elapsed() >= t.saturating_sub(POLL)) =>
@@ -429,6 +486,24 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
             Err(e) => return Err(Error::io(format!("the stream from {} broke", remote.base()), e)),
         }
     }
+}
+
+/// The append time of a streamed envelope (its `time`, RFC 3339).
+fn message_time(envelope: &[u8]) -> Result<u64> {
+    let t = span(envelope, "time")?;
+    let t = std::str::from_utf8(t).unwrap_or_default().trim_matches('"');
+    plasmite::parse_time(t).map_err(|_| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("a streamed message has a bad time {t:?}"),
+        )
+    })
+}
+
+fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// Sleeps `d` unless interrupted first; true when interrupted.

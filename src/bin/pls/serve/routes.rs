@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plasmite::{Batch, Durability, Error, ErrorKind, GapPolicy, Result, Start};
+use plasmite::{Batch, Durability, Error, ErrorKind, GapPolicy, Result, Start, Until};
 
 use super::auth::Op;
 use super::http::{Conn, Head};
@@ -439,11 +439,13 @@ fn get_lite3(shared: &Shared, name: &str, seq: u64) -> Routed {
 fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
     shared.auth.authorize(Op::Read)?;
     let mut since = None;
+    let mut since_time = None;
     let mut last = None;
     let mut plan = tail::Plan {
         pool: None,
         lite3,
         start: Start::Oldest,
+        until: None,
         max: None,
         timeout: None,
         tags: Vec::new(),
@@ -455,9 +457,18 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
             .parse::<u64>()
             .map_err(|_| Error::usage(format!("bad {k} {v:?} (expected an unsigned integer)")))
     };
+    let time = |k: &str, v: &str| {
+        plasmite::parse_time(v).map_err(|_| {
+            Error::usage(format!(
+                "bad {k} {v:?} (expected an RFC 3339 time or nanoseconds since the Unix epoch)"
+            ))
+        })
+    };
     for (k, v) in query_pairs(&head.query)? {
         match k.as_str() {
             "since_seq" => since = Some(number(&k, &v)?),
+            "since_time" => since_time = Some(time(&k, &v)?),
+            "until_time" => plan.until = Some(Until::Time(time(&k, &v)?)),
             "last" => last = Some(number(&k, &v)?),
             "max" => plan.max = Some(number(&k, &v)?),
             "timeout_ms" => plan.timeout = Some(Duration::from_millis(number(&k, &v)?)),
@@ -467,11 +478,12 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
             _ => {}
         }
     }
-    plan.start = match (since, last) {
-        (Some(_), Some(_)) => return Err(Error::usage("since_seq and last cannot be combined").into()),
-        (Some(s), None) => Start::Since(s),
-        (None, Some(n)) => Start::Last(n),
-        (None, None) => Start::Oldest,
+    plan.start = match (since, since_time, last) {
+        (Some(s), None, None) => Start::Since(s),
+        (None, Some(t), None) => Start::Time(t),
+        (None, None, Some(n)) => Start::Last(n),
+        (None, None, None) => Start::Oldest,
+        _ => return Err(Error::usage("since_seq, since_time and last cannot be combined (give one)").into()),
     };
     if let (Some(t), Some(cap)) = (plan.timeout, shared.max_tail_timeout) {
         if t > cap {

@@ -15,7 +15,7 @@ use super::http::{Conn, Head};
 use super::http_error::{public_error_json, send_error, HttpError};
 use super::{lite3, Shared};
 use plasmite::{
-    CursorOptions, Error, ErrorKind, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start,
+    CursorOptions, Error, ErrorKind, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start, Until,
 };
 
 /// Longest wait for a commit before the end conditions are checked again.
@@ -31,6 +31,8 @@ pub struct Plan {
     pub lite3: bool,
     /// Where to start.
     pub start: Start,
+    /// Where to stop (`until_time`).
+    pub until: Option<Until>,
     /// Stop after this many messages.
     pub max: Option<u64>,
     /// Stop after this long without a delivered message.
@@ -71,6 +73,7 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
     let pool = plan.pool.expect("pool opened while routing");
     let cursor = pool.cursor(CursorOptions {
         start: plan.start,
+        until: plan.until,
         max: plan.max,
         timeout: plan.timeout,
         tags: plan.tags,
