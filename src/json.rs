@@ -10,7 +10,9 @@
 use std::fmt;
 
 mod object;
+pub mod stream;
 pub use object::{member, members};
+pub use stream::{BadRecord, InputFormat, Record, StreamReader};
 
 /// Deepest nesting of arrays and objects accepted in a message's data: the
 /// one limit every parser of message bodies uses (appends, request bodies,
