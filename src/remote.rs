@@ -187,7 +187,11 @@ impl Remote {
 
     /// One request; on failure, also whether the server cannot have applied
     /// it (see [`Retry`]).
-    fn call_once(&self, req: ureq::Request, body: Option<&[u8]>) -> std::result::Result<ureq::Response, (Error, bool)> {
+    fn call_once(
+        &self,
+        req: ureq::Request,
+        body: Option<&[u8]>,
+    ) -> std::result::Result<ureq::Response, (Error, bool)> {
         let req = req.timeout(CALL_TIMEOUT);
         let r = match body {
             Some(b) => req.set("Content-Type", "application/json").send_bytes(b),

@@ -221,7 +221,9 @@ impl StreamReader {
         let line = self.line_at(offset);
         let max = self.max_len;
         let message = match len {
-            Some(len) => format!("record on line {line} is {len} bytes, larger than the pool's limit of {max}"),
+            Some(len) => {
+                format!("record on line {line} is {len} bytes, larger than the pool's limit of {max}")
+            }
             None => format!("record on line {line} is larger than the pool's limit of {max} bytes"),
         };
         BadRecord {
@@ -480,7 +482,10 @@ impl StreamReader {
             return Step::More;
         }
         if !saw_rs {
-            let bad = self.malformed(p, "expected a record separator (0x1E) before the value (--in seq)");
+            let bad = self.malformed(
+                p,
+                "expected a record separator (0x1E) before the value (--in seq)",
+            );
             self.skip_to = Some(RS);
             self.pos = p;
             return Step::Bad(bad);
@@ -682,7 +687,13 @@ mod tests {
             if chunk == 1 << 20 {
                 return ok;
             }
-            assert_eq!(ok, split(format, input, 1 << 20).into_iter().map(Result::unwrap).collect::<Vec<_>>());
+            assert_eq!(
+                ok,
+                split(format, input, 1 << 20)
+                    .into_iter()
+                    .map(Result::unwrap)
+                    .collect::<Vec<_>>()
+            );
         }
         unreachable!()
     }
@@ -692,13 +703,22 @@ mod tests {
         let want = vec!["{\"a\":1}".to_string(), "[2]".to_string(), "3".to_string()];
         assert_eq!(values(InputFormat::Auto, b"{\"a\": 1}\n[2]\n3\n"), want);
         assert_eq!(values(InputFormat::Auto, b"{\"a\":1}[2] 3"), want);
-        assert_eq!(values(InputFormat::Auto, b"\x1e{\"a\":1}\n\x1e[2]\n\x1e3\n"), want);
         assert_eq!(
-            values(InputFormat::Auto, b": hi\nevent: x\ndata: {\"a\":\ndata: 1}\n\ndata: [2]\n\nid: 7\ndata: 3\n"),
+            values(InputFormat::Auto, b"\x1e{\"a\":1}\n\x1e[2]\n\x1e3\n"),
+            want
+        );
+        assert_eq!(
+            values(
+                InputFormat::Auto,
+                b": hi\nevent: x\ndata: {\"a\":\ndata: 1}\n\ndata: [2]\n\nid: 7\ndata: 3\n"
+            ),
             want
         );
         assert_eq!(values(InputFormat::Jsonl, b"{\"a\":1}\n[2]\r\n3"), want);
-        assert_eq!(values(InputFormat::Json, b" {\"a\" : 1} \n"), vec!["{\"a\":1}".to_string()]);
+        assert_eq!(
+            values(InputFormat::Json, b" {\"a\" : 1} \n"),
+            vec!["{\"a\":1}".to_string()]
+        );
     }
 
     #[test]

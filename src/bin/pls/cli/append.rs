@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use super::output::{flush_to, Ui};
 use super::{AppendArgs, DurabilityArg, ErrorsArg, Outcome};
 use crate::signals;
+use plasmite::json::{BadRecord, StreamReader};
 use plasmite::{encode_tags, Receipt};
 use plasmite::{Batch, Client, Durability, Pool, PoolOptions};
-use plasmite::json::{BadRecord, StreamReader};
 use plasmite::{Error, ErrorKind};
 
 /// Largest batch before it is appended (messages, bytes).
@@ -101,7 +101,8 @@ pub(super) fn open_input(
 ) -> Result<(Box<dyn Input>, Option<u64>), Error> {
     match file {
         Some(path) if path.as_os_str() != "-" => {
-            let f = std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
+            let f =
+                std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
             let len = f.metadata().ok().map(|m| m.len());
             Ok((Box::new(f), len))
         }

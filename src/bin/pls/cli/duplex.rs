@@ -23,7 +23,9 @@ use super::{DuplexArgs, Format, Outcome, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::json::{member, InputFormat, StreamReader};
 use plasmite::remote::{parse_url, Remote, TailQuery};
-use plasmite::{Client, CursorOptions, Durability, Error, ErrorKind, Flow, Follow, FollowSink, MessageRef, Start};
+use plasmite::{
+    Client, CursorOptions, Durability, Error, ErrorKind, Flow, Follow, FollowSink, MessageRef, Start,
+};
 
 const POLL: Duration = Duration::from_millis(50);
 
@@ -127,8 +129,9 @@ impl Printer {
         match member(data, "from") {
             Ok(Some(r)) => {
                 let v = &data[r];
-                v == me.as_slice() || serde_json::from_slice::<serde_json::Value>(v).ok()
-                    == serde_json::from_slice::<serde_json::Value>(me).ok()
+                v == me.as_slice()
+                    || serde_json::from_slice::<serde_json::Value>(v).ok()
+                        == serde_json::from_slice::<serde_json::Value>(me).ok()
             }
             _ => false,
         }
@@ -181,8 +184,10 @@ impl FollowSink for LocalSink<'_> {
 pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
     let tty = std::io::stdin().is_terminal();
     if tty && a.me.is_none() {
-        return Err(Error::usage("duplex reads typed lines from a terminal: --me NAME is required")
-            .with_hint("pass --me NAME (your messages are sent as {\"from\":NAME,\"msg\":LINE})"));
+        return Err(
+            Error::usage("duplex reads typed lines from a terminal: --me NAME is required")
+                .with_hint("pass --me NAME (your messages are sent as {\"from\":NAME,\"msg\":LINE})"),
+        );
     }
     let format = if a.jsonl { Some(Format::Jsonl) } else { a.format };
     let mut printer = Printer {
@@ -205,7 +210,10 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
             let pool = pool.ok_or_else(|| {
                 Error::usage(format!("{url} names no pool")).with_hint("use http(s)://HOST:PORT/POOL")
             })?;
-            (Box::new(RemoteSender(Remote::new(&base, a.token.clone()), pool)), None)
+            (
+                Box::new(RemoteSender(Remote::new(&base, a.token.clone()), pool)),
+                None,
+            )
         }
         None => {
             let pool = match client.open_pool(&a.pool) {
@@ -215,10 +223,9 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
                         other => other,
                     }
                 }
-                Err(e) if e.kind() == ErrorKind::NotFound => Err(e.with_hint(format!(
-                    "create it with `pls create {}` or pass --create",
-                    a.pool
-                ))),
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    Err(e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool)))
+                }
                 other => other,
             }?;
             (Box::new(LocalSender(client.open_pool(&a.pool)?)), Some(pool))
@@ -270,7 +277,14 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
         }
         None => {
             let RemoteSender(r, pool) = sender_parts(&remote, &a)?;
-            follow_remote(&r, &pool, remote_start.unwrap_or(1), &mut printer, &done, a.timeout)?
+            follow_remote(
+                &r,
+                &pool,
+                remote_start.unwrap_or(1),
+                &mut printer,
+                &done,
+                a.timeout,
+            )?
         }
     };
     if timed_out {
@@ -280,7 +294,9 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
         return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
     }
     if done.load(Ordering::SeqCst) {
-        sending.join().map_err(|_| Error::new(ErrorKind::Internal, "the sending side panicked"))??;
+        sending
+            .join()
+            .map_err(|_| Error::new(ErrorKind::Internal, "the sending side panicked"))??;
     }
     Ok(Outcome::Done)
 }
@@ -334,11 +350,15 @@ fn follow_remote(
                     if line.starts_with(b"{\"error\"") {
                         flush_to(&mut stdout, &mut p.out)?;
                         let v: serde_json::Value = serde_json::from_slice(&line).unwrap_or_default();
-                        return Err(plasmite::remote::error_from_envelope(&v)
-                            .unwrap_or_else(|| Error::new(ErrorKind::Internal, "bad error line in the stream")));
+                        return Err(plasmite::remote::error_from_envelope(&v).unwrap_or_else(|| {
+                            Error::new(ErrorKind::Internal, "bad error line in the stream")
+                        }));
                     }
                     if let Ok(Some(r)) = member(&line, "seq") {
-                        if let Some(seq) = std::str::from_utf8(&line[r]).ok().and_then(|s| s.parse::<u64>().ok()) {
+                        if let Some(seq) = std::str::from_utf8(&line[r])
+                            .ok()
+                            .and_then(|s| s.parse::<u64>().ok())
+                        {
                             next = seq + 1;
                         }
                     }

@@ -299,7 +299,13 @@ pub struct DuplexArgs {
     #[arg(long)]
     pub echo_self: bool,
     /// Print the newest N messages first
-    #[arg(short = 'n', long = "tail", alias = "lines", default_value_t = 0, value_name = "N")]
+    #[arg(
+        short = 'n',
+        long = "tail",
+        alias = "lines",
+        default_value_t = 0,
+        value_name = "N"
+    )]
     pub last: u64,
     /// Print JSON Lines (same as --format jsonl)
     #[arg(long, conflicts_with = "format")]

@@ -191,7 +191,9 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
                 Err(b) if skip => b.error,
                 Err(b) => {
                     flush_to(&mut stdout, &mut out)?;
-                    return Err(b.error.with_hint("fix the record, or pass --errors skip to skip bad records"));
+                    return Err(b
+                        .error
+                        .with_hint("fix the record, or pass --errors skip to skip bad records"));
                 }
             };
             ui.error(&err);

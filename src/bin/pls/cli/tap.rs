@@ -91,7 +91,10 @@ fn reader(mut from: impl Read, stream: Stream, passthrough: bool, tx: Sender<Eve
         let bytes = &chunk[..n];
         if pass {
             let written = match stream {
-                Stream::Stdout => std::io::stdout().lock().write_all(bytes).and_then(|_| std::io::stdout().flush()),
+                Stream::Stdout => std::io::stdout()
+                    .lock()
+                    .write_all(bytes)
+                    .and_then(|_| std::io::stdout().flush()),
                 Stream::Stderr => std::io::stderr().lock().write_all(bytes),
             };
             // A closed terminal or pipe ends the copy, not the recording.
@@ -110,7 +113,10 @@ fn reader(mut from: impl Read, stream: Stream, passthrough: bool, tx: Sender<Eve
         line.extend_from_slice(rest);
         while line.len() >= MAX_LINE {
             let tail = line.split_off(MAX_LINE);
-            if tx.send(Event::Line(stream, std::mem::replace(&mut line, tail))).is_err() {
+            if tx
+                .send(Event::Line(stream, std::mem::replace(&mut line, tail)))
+                .is_err()
+            {
                 return;
             }
         }
@@ -133,10 +139,15 @@ struct Recorder<'a> {
 impl Recorder<'_> {
     fn push(&mut self, tags: bool, data: &serde_json::Value) -> Result<(), Error> {
         self.json.clear();
-        serde_json::to_writer(&mut self.json, data).map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+        serde_json::to_writer(&mut self.json, data)
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
         let span = plasmite::json::validate(&self.json)
             .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
-        let tags_json = if tags { &self.line_tags } else { &self.lifecycle_tags };
+        let tags_json = if tags {
+            &self.line_tags
+        } else {
+            &self.lifecycle_tags
+        };
         self.batch.push_json_span(&self.json, span, tags_json)
     }
 
@@ -291,7 +302,10 @@ pub fn run(client: &Client, a: TapArgs, ui: &Ui) -> Result<Outcome, Error> {
         return Err(e);
     }
     if ui.stderr_tty && !a.quiet {
-        ui.note(&format!("tapped {} line(s) into {} in {elapsed_ms} ms", rec.lines, a.pool));
+        ui.note(&format!(
+            "tapped {} line(s) into {} in {elapsed_ms} ms",
+            rec.lines, a.pool
+        ));
     }
     Ok(Outcome::Exit(code))
 }
