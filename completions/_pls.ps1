@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Append messages: one from the argument, or a stream from stdin')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last messages of a pool, and optionally follow it')
+            [CompletionResult]::new('tap', 'tap', [CompletionResultType]::ParameterValue, 'Run a command and record each line of its output in a pool')
+            [CompletionResult]::new('duplex', 'duplex', [CompletionResultType]::ParameterValue, 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete pools')
@@ -56,9 +58,13 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag the message(s) (repeatable)')
             [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'fast: in the shared mapping; flush: also synced to disk (once per batch)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin (`-` for stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the stream from this file instead of stdin (`-` for stdin)')
+            [CompletionResult]::new('--in', '--in', [CompletionResultType]::ParameterName, 'Input format of the stream (auto: told from its first bytes)')
             [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Pause before each retry (e.g. 200ms, 1s)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
@@ -94,6 +100,37 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep following: print new messages as they are appended')
             [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print only each message''s data')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;tap' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
+            [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'fast: in the shared mapping; flush: also synced to disk (once per batch)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not copy the command''s output to stdout and stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not copy the command''s output to stdout and stderr')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;duplex' {
+            [CompletionResult]::new('--me', '--me', [CompletionResultType]::ParameterName, 'Your name: typed lines are sent as {"from":NAME,"msg":LINE}, and messages from NAME are not printed (required when stdin is a terminal)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Print the newest N messages first')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the newest N messages first')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without printing a message (exit 124)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--echo-self', '--echo-self', [CompletionResultType]::ParameterName, 'Also print your own messages')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print JSON Lines (same as --format jsonl)')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the (local) pool if it does not exist')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -178,6 +215,8 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('append', 'append', [CompletionResultType]::ParameterValue, 'Append messages: one from the argument, or a stream from stdin')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print one message (its envelope) by sequence number')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the last messages of a pool, and optionally follow it')
+            [CompletionResult]::new('tap', 'tap', [CompletionResultType]::ParameterValue, 'Run a command and record each line of its output in a pool')
+            [CompletionResult]::new('duplex', 'duplex', [CompletionResultType]::ParameterValue, 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete pools')
@@ -198,6 +237,12 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;help;tail' {
+            break
+        }
+        'pls;help;tap' {
+            break
+        }
+        'pls;help;duplex' {
             break
         }
         'pls;help;list' {

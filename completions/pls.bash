@@ -31,6 +31,9 @@ _pls() {
             pls,doctor)
                 cmd="pls__subcmd__doctor"
                 ;;
+            pls,duplex)
+                cmd="pls__subcmd__duplex"
+                ;;
             pls,get)
                 cmd="pls__subcmd__get"
                 ;;
@@ -52,6 +55,9 @@ _pls() {
             pls,tail)
                 cmd="pls__subcmd__tail"
                 ;;
+            pls,tap)
+                cmd="pls__subcmd__tap"
+                ;;
             pls__subcmd__help,append)
                 cmd="pls__subcmd__help__subcmd__append"
                 ;;
@@ -66,6 +72,9 @@ _pls() {
                 ;;
             pls__subcmd__help,doctor)
                 cmd="pls__subcmd__help__subcmd__doctor"
+                ;;
+            pls__subcmd__help,duplex)
+                cmd="pls__subcmd__help__subcmd__duplex"
                 ;;
             pls__subcmd__help,get)
                 cmd="pls__subcmd__help__subcmd__get"
@@ -88,6 +97,9 @@ _pls() {
             pls__subcmd__help,tail)
                 cmd="pls__subcmd__help__subcmd__tail"
                 ;;
+            pls__subcmd__help,tap)
+                cmd="pls__subcmd__help__subcmd__tap"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +107,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append get tail list info delete doctor serve completions man help"
+            opts="-h -V --dir --color --help --version create append get tail tap duplex list info delete doctor serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,7 +129,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -h --tag --durability --create --size --file --errors --quiet --token --dir --color --help"
+            opts="-t -f -q -h --tag --durability --create --size --file --in --errors --quiet --token --retry --retry-delay --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,11 +155,27 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --in)
+                    COMPREPLY=($(compgen -W "auto jsonl json seq sse jq" -- "${cur}"))
+                    return 0
+                    ;;
                 --errors)
                     COMPREPLY=($(compgen -W "stop skip" -- "${cur}"))
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -262,6 +290,56 @@ _pls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pls__subcmd__duplex)
+            opts="-n -h --me --echo-self --tail --jsonl --format --timeout --create --size --token --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --me)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl pretty" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pls__subcmd__get)
             opts="-h --data-only --format --token --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -293,7 +371,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create append get tail list info delete doctor serve completions man help"
+            opts="create append get tail tap duplex list info delete doctor serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -363,6 +441,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__duplex)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -461,6 +553,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__tail)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__tap)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -675,6 +781,44 @@ _pls() {
                     ;;
                 --token)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__tap)
+            opts="-t -q -h --tag --quiet --create --size --durability --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --durability)
+                    COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

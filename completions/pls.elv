@@ -28,6 +28,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand append 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand tap 'Run a command and record each line of its output in a pool'
+            cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -51,9 +53,13 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
             cand --size 'Size of the pool made by --create'
-            cand --file 'Read the stream from this file instead of stdin'
+            cand -f 'Read the stream from this file instead of stdin (`-` for stdin)'
+            cand --file 'Read the stream from this file instead of stdin (`-` for stdin)'
+            cand --in 'Input format of the stream (auto: told from its first bytes)'
             cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --retry 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried'
+            cand --retry-delay 'Pause before each retry (e.g. 200ms, 1s)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -87,6 +93,35 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -f 'Keep following: print new messages as they are appended'
             cand --follow 'Keep following: print new messages as they are appended'
             cand --data-only 'Print only each message''s data'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;tap'= {
+            cand -t 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)'
+            cand --tag 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)'
+            cand --size 'Size of the pool made by --create'
+            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -q 'Do not copy the command''s output to stdout and stderr'
+            cand --quiet 'Do not copy the command''s output to stdout and stderr'
+            cand --create 'Create the pool if it does not exist'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;duplex'= {
+            cand --me 'Your name: typed lines are sent as {"from":NAME,"msg":LINE}, and messages from NAME are not printed (required when stdin is a terminal)'
+            cand -n 'Print the newest N messages first'
+            cand --tail 'Print the newest N messages first'
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --timeout 'Stop after this long without printing a message (exit 124)'
+            cand --size 'Size of the pool made by --create'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --echo-self 'Also print your own messages'
+            cand --jsonl 'Print JSON Lines (same as --format jsonl)'
+            cand --create 'Create the (local) pool if it does not exist'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -163,6 +198,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand append 'Append messages: one from the argument, or a stream from stdin'
             cand get 'Print one message (its envelope) by sequence number'
             cand tail 'Print the last messages of a pool, and optionally follow it'
+            cand tap 'Run a command and record each line of its output in a pool'
+            cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -179,6 +216,10 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;get'= {
         }
         &'pls;help;tail'= {
+        }
+        &'pls;help;tap'= {
+        }
+        &'pls;help;duplex'= {
         }
         &'pls;help;list'= {
         }

@@ -141,13 +141,21 @@ fn json_with_two_values_is_an_error_and_stores_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
+/// Extra arguments, input, the line the error names, what `--errors skip` keeps.
+type Case = (
+    &'static [&'static str],
+    &'static [u8],
+    &'static str,
+    &'static [&'static str],
+);
+
 /// Mixed or invalid input: the error names the line; with `--errors skip`
 /// the rest goes in.
 #[test]
 fn mixed_and_invalid_input_errors_name_lines() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let cases: &[(&[&str], &[u8], &str, &[&str])] = &[
+    let cases: &[Case] = &[
         // JSON Lines, then an SSE line.
         (
             &[],

@@ -4,7 +4,7 @@
 //!
 //! [`StreamReader`] owns the read buffer: the caller feeds it with
 //! [`StreamReader::fill`] (from a file, a pipe, a socket) and takes values
-//! with [`StreamReader::next`] until it asks for more input. Each value is
+//! with [`StreamReader::next_record`] until it asks for more input. Each value is
 //! validated once, by the scanner that finds it, and handed out as a
 //! [`Span`] ready for [`Batch::push_json_span`](crate::Batch::push_json_span).
 //! Errors name the line (and byte offset) where the bad record starts, and
@@ -249,7 +249,7 @@ impl StreamReader {
     /// more input is needed ([`fill`](Self::fill)) or, once
     /// [`finished`](Self::finished), at the end.
     #[inline]
-    pub fn next(&mut self) -> Option<Result<Record<'_>, BadRecord>> {
+    pub fn next_record(&mut self) -> Option<Result<Record<'_>, BadRecord>> {
         if let Some(skipper) = self.skipper.as_mut() {
             match skipper.feed(&self.buf[self.pos..]) {
                 Some(n) => {
@@ -653,7 +653,7 @@ mod tests {
         let mut out = Vec::new();
         let mut fed = 0;
         loop {
-            while let Some(item) = r.next() {
+            while let Some(item) = r.next_record() {
                 out.push(match item {
                     Ok(rec) => {
                         let mut v = Vec::new();

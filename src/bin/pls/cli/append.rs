@@ -1,6 +1,7 @@
-//! `pls append`: one message from the argument, or a stream (JSON Lines or
-//! concatenated JSON, told apart by nothing more than whitespace) ingested in
-//! batches: one lock, one publish and one wake-up per batch.
+//! `pls append`: one message from the argument, or a stream ingested in
+//! batches: one lock, one publish and one wake-up per batch. The stream is
+//! split by the library's [`StreamReader`] (JSON Lines, concatenated JSON,
+//! one value, RFC 7464 sequences, SSE `data:` lines; `--in`).
 
 use std::io::{IsTerminal, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -140,7 +141,7 @@ struct Ingest<'a> {
 impl Ingest<'_> {
     fn run(&mut self, mut input: Box<dyn Input>, mut reader: StreamReader) -> Result<Outcome, Error> {
         loop {
-            while let Some(item) = reader.next() {
+            while let Some(item) = reader.next_record() {
                 match item {
                     Ok(rec) => {
                         self.batch.push_json_span(rec.bytes, rec.span, &self.tags_json)?;

@@ -88,7 +88,7 @@ fn send_all(mut to: Box<dyn Sender>, me: Option<String>, tty: bool) -> Result<()
     let mut reader = StreamReader::new(InputFormat::Auto, to.max_len(), 0);
     let mut stdin = std::io::stdin();
     loop {
-        while let Some(item) = reader.next() {
+        while let Some(item) = reader.next_record() {
             match item {
                 Ok(rec) => to.send(&rec.bytes[rec.span.start..rec.span.end])?,
                 Err(bad) => return Err(bad.error),

@@ -49,7 +49,7 @@ Exit status:
   8    I/O error (Io)
   9    internal error (Internal)
   10   messages were overwritten before they were read (RetentionGap)
-  124  tail: --timeout expired before --max messages arrived
+  124  tail, duplex: --timeout expired (tail: before --max messages arrived)
   130  interrupted (Ctrl-C)
 
 Errors go to stderr: one line and a hint on a terminal, otherwise a JSON
@@ -101,6 +101,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  pls append events '{\"n\":1}' -t ops\n  \
                             pls append events < events.jsonl\n  \
                             pls append events --file events.json --errors skip --quiet\n  \
+                            curl -N https://host/events | pls append events   # SSE data: lines\n  \
+                            pls append events -f dump.seq --in seq\n  \
+                            pls append http://host:9700/events --retry 5 --retry-delay 1s < in.jsonl\n  \
                             pls append events --create --size 64M '{\"first\":true}'")]
     Append(AppendArgs),
     /// Print one message (its envelope) by sequence number
@@ -172,7 +175,7 @@ pub struct CreateArgs {
 pub struct AppendArgs {
     /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
-    /// The JSON message; without it, read JSON Lines or concatenated JSON from stdin
+    /// The JSON message; without it, read a stream from stdin or --file (see --in)
     pub json: Option<String>,
     /// Tag the message(s) (repeatable)
     #[arg(short = 't', long = "tag", value_name = "TAG")]

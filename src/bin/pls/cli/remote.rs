@@ -171,7 +171,7 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
     let skip = a.errors == ErrorsArg::Skip;
     let mut bad = 0u64;
     loop {
-        while let Some(item) = reader.next() {
+        while let Some(item) = reader.next_record() {
             let err = match item {
                 Ok(rec) => match send(&rec.bytes[rec.span.start..rec.span.end]) {
                     Ok(body) => {

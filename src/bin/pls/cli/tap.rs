@@ -16,6 +16,7 @@
 //! `tap` exits with its status (128+N when signal N ended it).
 
 use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -201,7 +202,17 @@ pub fn run(client: &Client, a: TapArgs, ui: &Ui) -> Result<Outcome, Error> {
     encode_tags(&a.tags, &mut rec.line_tags)?;
     encode_tags(&["lifecycle".to_string()], &mut rec.lifecycle_tags)?;
 
-    let mut child = Command::new(&a.command[0])
+    let mut command = Command::new(&a.command[0]);
+    // pls ignores SIGXFSZ (see signals.rs); the command gets the default
+    // disposition back, as from a shell.
+    // SAFETY: signal(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command
         .args(&a.command[1..])
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
