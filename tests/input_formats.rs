@@ -350,3 +350,46 @@ fn retry_on_423_then_gives_up() {
     assert_eq!(o.status.code(), Some(5), "{}", text(&o));
     assert_eq!(accepted.load(Ordering::SeqCst), 3, "{}", text(&o));
 }
+
+/// A record too large for the pool is dropped whole in every format, even
+/// when it never fits the read buffer, and the next one goes in.
+#[test]
+fn oversized_records_are_skipped_whole_in_seq_and_sse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let big = format!("[\"{}\",\n{{\"injected\":true}}]", "a".repeat(200_000));
+    let cases = [
+        (
+            "seq",
+            format!("\x1e{{\"before\":1}}\n\x1e{big}\n\x1e{{\"after\":2}}\n"),
+        ),
+        (
+            "sse",
+            format!(
+                "data: {{\"before\":1}}\n\ndata: {}\ndata: {}\n\ndata: {{\"after\":2}}\n\n",
+                &big[..100_000],
+                &big[100_000..]
+            ),
+        ),
+        (
+            "sse-one-line",
+            format!("data: {{\"before\":1}}\n\ndata: {big}\n\ndata: {{\"after\":2}}\n\n"),
+        ),
+    ];
+    for (name, input) in cases {
+        Client::new(dir).create_pool(name, 64 << 10).unwrap();
+        let o = run(
+            dir,
+            &["append", name, "--quiet", "--errors", "skip"],
+            input.as_bytes(),
+        );
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err.matches("larger than the pool's limit").count(),
+            1,
+            "{name}: {err}"
+        );
+        assert_eq!(stored(dir, name), ["{\"before\":1}", "{\"after\":2}"], "{name}");
+    }
+}

@@ -306,17 +306,32 @@ impl StreamReader {
         if self.eof || self.buf.len() - self.pos <= self.max_len + 64 {
             return None;
         }
+        if self.mode == Mode::Sse {
+            // A line too long to buffer: its event is dropped (reported once).
+            self.skip_to = Some(b'\n');
+            self.sse_data.clear();
+            if std::mem::replace(&mut self.sse_skip_event, true) {
+                return None;
+            }
+            let line = if self.sse_has_data {
+                self.sse_line
+            } else {
+                self.line_at(self.pos)
+            };
+            return Some(Err(BadRecord {
+                too_large: true,
+                error: Error::usage(format!(
+                    "record on line {line} is larger than the pool's limit of {} bytes",
+                    self.max_len
+                )),
+            }));
+        }
         // The record in the buffer cannot fit: drop all of it (never resume
         // inside it), reading on to its end.
         let record = skip_ws(&self.buf, self.pos);
         let bad = self.too_large(record, None);
         match self.mode {
             Mode::Seq => self.skip_to = Some(RS),
-            Mode::Sse => {
-                self.skip_to = Some(b'\n');
-                self.sse_skip_event = true;
-                self.sse_data.clear();
-            }
             _ => self.skipper = Some(Skipper::new()),
         }
         self.pos = record;
