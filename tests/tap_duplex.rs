@@ -274,6 +274,13 @@ fn duplex_two_participants_through_a_remote_pool() {
     let other = tempfile::tempdir().unwrap();
     two_participants(other.path(), &format!("{}/chat", s.url()));
     assert_eq!(data(&s.dir, "chat").len(), 3);
+    // A remote pool is not created from here.
+    let o = pls()
+        .args(["duplex", &format!("{}/new", s.url()), "--create"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
 #[test]

@@ -203,6 +203,10 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
     };
     let done = Arc::new(AtomicBool::new(false));
     let remote = super::remote::url_ref(&a.pool).map(str::to_owned);
+    if remote.is_some() && a.create {
+        return Err(Error::usage("--create makes local pools only")
+            .with_hint("create the pool on the server (`pls create` there), then run duplex"));
+    }
     // The follow position is fixed before anything is sent.
     let (sender, local): (Box<dyn Sender>, Option<plasmite::Pool>) = match &remote {
         Some(url) => {
