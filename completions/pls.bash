@@ -34,6 +34,9 @@ _pls() {
             pls,doctor)
                 cmd="pls__subcmd__doctor"
                 ;;
+            pls,duplex)
+                cmd="pls__subcmd__duplex"
+                ;;
             pls,feed)
                 cmd="pls__subcmd__append"
                 ;;
@@ -67,6 +70,9 @@ _pls() {
             pls,tail)
                 cmd="pls__subcmd__tail"
                 ;;
+            pls,tap)
+                cmd="pls__subcmd__tap"
+                ;;
             pls,version)
                 cmd="pls__subcmd__version"
                 ;;
@@ -84,6 +90,9 @@ _pls() {
                 ;;
             pls__subcmd__help,doctor)
                 cmd="pls__subcmd__help__subcmd__doctor"
+                ;;
+            pls__subcmd__help,duplex)
+                cmd="pls__subcmd__help__subcmd__duplex"
                 ;;
             pls__subcmd__help,follow)
                 cmd="pls__subcmd__help__subcmd__follow"
@@ -111,6 +120,9 @@ _pls() {
                 ;;
             pls__subcmd__help,tail)
                 cmd="pls__subcmd__help__subcmd__tail"
+                ;;
+            pls__subcmd__help,tap)
+                cmd="pls__subcmd__help__subcmd__tap"
                 ;;
             pls__subcmd__help,version)
                 cmd="pls__subcmd__help__subcmd__version"
@@ -176,7 +188,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool list info delete doctor serve completions completion man version help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex list info delete doctor serve completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,7 +210,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__append)
-            opts="-t -q -f -e -h --tag --durability --create --quiet --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --time --create-size --size --file --errors --dir --color --help"
+            opts="-t -f -q -e -i -h --tag --durability --create --file --quiet --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --time --retry --retry-delay --create-size --size --errors --in --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +226,14 @@ _pls() {
                     ;;
                 --durability)
                     COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --token)
@@ -236,19 +256,19 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --create-size)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -258,6 +278,14 @@ _pls() {
                     ;;
                 -e)
                     COMPREPLY=($(compgen -W "stop skip" -- "${cur}"))
+                    return 0
+                    ;;
+                --in)
+                    COMPREPLY=($(compgen -W "auto jsonl json seq sse jq" -- "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -W "auto jsonl json seq sse jq" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -356,6 +384,56 @@ _pls() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__duplex)
+            opts="-n -h --me --echo-self --tail --jsonl --format --timeout --create --size --token --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --me)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl pretty" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -504,7 +582,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create append get tail follow pool list info delete doctor serve completions man version help"
+            opts="create append get tail follow pool tap duplex list info delete doctor serve completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +652,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__duplex)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -728,6 +820,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__tail)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__tap)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1350,6 +1456,44 @@ _pls() {
                     ;;
                 --max-message)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__tap)
+            opts="-t -q -h --tag --quiet --create --size --durability --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --durability)
+                    COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
                     return 0
                     ;;
                 --dir)

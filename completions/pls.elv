@@ -32,6 +32,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand tail 'Print the last messages of a pool, and optionally follow it'
             cand follow 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)'
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+            cand tap 'Run a command and record each line of its output in a pool'
+            cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -56,17 +58,21 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -t 'Tag the message(s) (repeatable)'
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand -f 'Read the stream from this file instead of stdin (`-` for stdin)'
+            cand --file 'Read the stream from this file instead of stdin (`-` for stdin)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
             cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
             cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --time 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message''s time if earlier (times never decrease within a pool). Local pools only'
+            cand --retry 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried'
+            cand --retry-delay 'Pause before each retry (e.g. 200ms, 1s)'
             cand --size 'Size of the pool made by --create'
             cand --create-size 'Size of the pool made by --create'
-            cand -f 'Read the stream from this file instead of stdin'
-            cand --file 'Read the stream from this file instead of stdin'
             cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand -i 'Input format of the stream (auto: told from its first bytes)'
+            cand --in 'Input format of the stream (auto: told from its first bytes)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -80,17 +86,21 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -t 'Tag the message(s) (repeatable)'
             cand --tag 'Tag the message(s) (repeatable)'
             cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand -f 'Read the stream from this file instead of stdin (`-` for stdin)'
+            cand --file 'Read the stream from this file instead of stdin (`-` for stdin)'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
             cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
             cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
             cand --time 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message''s time if earlier (times never decrease within a pool). Local pools only'
+            cand --retry 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried'
+            cand --retry-delay 'Pause before each retry (e.g. 200ms, 1s)'
             cand --size 'Size of the pool made by --create'
             cand --create-size 'Size of the pool made by --create'
-            cand -f 'Read the stream from this file instead of stdin'
-            cand --file 'Read the stream from this file instead of stdin'
             cand -e 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
             cand --errors 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)'
+            cand -i 'Input format of the stream (auto: told from its first bytes)'
+            cand --in 'Input format of the stream (auto: told from its first bytes)'
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
             cand --create 'Create the pool if it does not exist'
@@ -256,6 +266,35 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;pool;help;help'= {
         }
+        &'pls;tap'= {
+            cand -t 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)'
+            cand --tag 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)'
+            cand --size 'Size of the pool made by --create'
+            cand --durability 'fast: in the shared mapping; flush: also synced to disk (once per batch)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -q 'Do not copy the command''s output to stdout and stderr'
+            cand --quiet 'Do not copy the command''s output to stdout and stderr'
+            cand --create 'Create the pool if it does not exist'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;duplex'= {
+            cand --me 'Your name: typed lines are sent as {"from":NAME,"msg":LINE}, and messages from NAME are not printed (required when stdin is a terminal)'
+            cand -n 'Print the newest N messages first'
+            cand --tail 'Print the newest N messages first'
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --timeout 'Stop after this long without printing a message (exit 124)'
+            cand --size 'Size of the pool made by --create'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --echo-self 'Also print your own messages'
+            cand --jsonl 'Print JSON Lines (same as --format jsonl)'
+            cand --create 'Create the (local) pool if it does not exist'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pls;list'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
@@ -386,6 +425,8 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand tail 'Print the last messages of a pool, and optionally follow it'
             cand follow 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+            cand tap 'Run a command and record each line of its output in a pool'
+            cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -407,6 +448,10 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;follow'= {
         }
         &'pls;help;pool'= {
+        }
+        &'pls;help;tap'= {
+        }
+        &'pls;help;duplex'= {
         }
         &'pls;help;list'= {
         }

@@ -38,6 +38,8 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one messag
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
 complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_needs_command" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
+complete -c pls -n "__fish_pls_needs_command" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "list" -d 'List the pools in the pool directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
 complete -c pls -n "__fish_pls_needs_command" -f -a "delete" -d 'Delete pools'
@@ -59,15 +61,23 @@ complete -c pls -n "__fish_pls_using_subcommand create" -s h -l help -d 'Print h
 complete -c pls -n "__fish_pls_using_subcommand append" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
 flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin (`-` for stdin)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l time -d 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message\'s time if earlier (times never decrease within a pool). Local pools only' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l retry -d 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried' -r
+complete -c pls -n "__fish_pls_using_subcommand append" -l retry-delay -d 'Pause before each retry (e.g. 200ms, 1s)' -r
 complete -c pls -n "__fish_pls_using_subcommand append" -l size -l create-size -d 'Size of the pool made by --create' -r
-complete -c pls -n "__fish_pls_using_subcommand append" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand append" -s i -l in -d 'Input format of the stream (auto: told from its first bytes)' -r -f -a "auto\t'Detect: 0x1E first = seq; a first line `data:`/`event:`/`id:`/`retry:`/`:` = sse; otherwise JSON values separated by any whitespace (JSON Lines, concatenated, pretty)'
+jsonl\t'JSON Lines, strictly: one value per line'
+json\t'Exactly one JSON value (a second one is an error)'
+seq\t'RFC 7464 JSON text sequences: each value preceded by 0x1E'
+sse\t'Server-Sent Events: the data: lines of each event hold one JSON value'
+jq\t'Concatenated JSON values (jq output), any whitespace between them'"
 complete -c pls -n "__fish_pls_using_subcommand append" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand append" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -79,15 +89,23 @@ complete -c pls -n "__fish_pls_using_subcommand append" -s h -l help -d 'Print h
 complete -c pls -n "__fish_pls_using_subcommand feed" -s t -l tag -d 'Tag the message(s) (repeatable)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
 flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin (`-` for stdin)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l time -d 'Stamp the messages with this time instead of the clock, for imports and tests: an RFC 3339 time or a duration ago (2h); raised to the newest message\'s time if earlier (times never decrease within a pool). Local pools only' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l retry -d 'Remote pool: try a record again up to N times when the server could not be reached (connection refused) or answered 503 or 423 (it refused without storing). Never after the request may have been applied: a timeout or a dropped connection after sending is reported, not retried' -r
+complete -c pls -n "__fish_pls_using_subcommand feed" -l retry-delay -d 'Pause before each retry (e.g. 200ms, 1s)' -r
 complete -c pls -n "__fish_pls_using_subcommand feed" -l size -l create-size -d 'Size of the pool made by --create' -r
-complete -c pls -n "__fish_pls_using_subcommand feed" -s f -l file -d 'Read the stream from this file instead of stdin' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -s e -l errors -d 'On a malformed record, or one too large for the pool: stop, or report it on stderr, drop all of it and go on (exit 1 at the end)' -r -f -a "stop\t'Stop at the first malformed record'
 skip\t'Report it on stderr, skip it and go on'"
+complete -c pls -n "__fish_pls_using_subcommand feed" -s i -l in -d 'Input format of the stream (auto: told from its first bytes)' -r -f -a "auto\t'Detect: 0x1E first = seq; a first line `data:`/`event:`/`id:`/`retry:`/`:` = sse; otherwise JSON values separated by any whitespace (JSON Lines, concatenated, pretty)'
+jsonl\t'JSON Lines, strictly: one value per line'
+json\t'Exactly one JSON value (a second one is an error)'
+seq\t'RFC 7464 JSON text sequences: each value preceded by 0x1E'
+sse\t'Server-Sent Events: the data: lines of each event hold one JSON value'
+jq\t'Concatenated JSON values (jq output), any whitespace between them'"
 complete -c pls -n "__fish_pls_using_subcommand feed" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand feed" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -230,6 +248,32 @@ complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the pools in the pool directory (--json: {"pools":[…]} with mtime)'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete pools (--json: {"deleted":[{"pool","path"}…],"failed":[{"pool","error"}…]})'
 complete -c pls -n "__fish_pls_using_subcommand pool; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand tap" -s t -l tag -d 'Tag the recorded lines (repeatable; start and exit are tagged lifecycle)' -r
+complete -c pls -n "__fish_pls_using_subcommand tap" -l size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand tap" -l durability -d 'fast: in the shared mapping; flush: also synced to disk (once per batch)' -r -f -a "fast\t'In the shared mapping (survives a crash of the writer, not a power cut)'
+flush\t'Synced to the device before returning'"
+complete -c pls -n "__fish_pls_using_subcommand tap" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand tap" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand tap" -s q -l quiet -d 'Do not copy the command\'s output to stdout and stderr'
+complete -c pls -n "__fish_pls_using_subcommand tap" -l create -d 'Create the pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand tap" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l me -d 'Your name: typed lines are sent as {"from":NAME,"msg":LINE}, and messages from NAME are not printed (required when stdin is a terminal)' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -s n -l tail -d 'Print the newest N messages first' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
+pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l timeout -d 'Stop after this long without printing a message (exit 124)' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l echo-self -d 'Also print your own messages'
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l jsonl -d 'Print JSON Lines (same as --format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l create -d 'Create the (local) pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand duplex" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
@@ -334,20 +378,22 @@ complete -c pls -n "__fish_pls_using_subcommand version" -l color -d 'When to us
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'

@@ -12,7 +12,9 @@ use std::fmt;
 use crate::error::Error;
 
 mod object;
+pub mod stream;
 pub use object::{member, members};
+pub use stream::{BadRecord, InputFormat, Record, StreamReader};
 
 /// Deepest nesting of arrays and objects accepted in a message's data: the
 /// one limit every parser of message bodies uses (appends, request bodies,

@@ -436,6 +436,21 @@ fn tls_error(e: &ureq::Transport) -> Option<&rustls::Error> {
     None
 }
 
+/// When [`Remote::append`] tries a request again.
+///
+/// Only failures where the server cannot have stored the message are
+/// retried: the connection was refused (nothing was sent), or the server
+/// answered 503 or 423 (it refused the request: busy, or the pool's lock is
+/// held). A timeout or a dropped connection after the request was sent is
+/// reported and never retried: the message may have been stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts after the first one (0: never retry).
+    pub attempts: u32,
+    /// Pause before each retry.
+    pub delay: Duration,
+}
+
 /// A plasmite server.
 #[derive(Clone)]
 pub struct Remote {
@@ -443,6 +458,7 @@ pub struct Remote {
     base: String,
     token: Option<String>,
     max_message: u64,
+    retry: Retry,
 }
 
 impl Remote {
@@ -454,7 +470,14 @@ impl Remote {
             base: base.trim_end_matches('/').to_string(),
             token,
             max_message: DEFAULT_MAX_MESSAGE,
+            retry: Retry::default(),
         }
+    }
+
+    /// This client, retrying appends as `retry` says.
+    pub fn with_retry(mut self, retry: Retry) -> Remote {
+        self.retry = retry;
+        self
     }
 
     fn agent(tls: Option<Arc<rustls::ClientConfig>>) -> ureq::Agent {
@@ -527,6 +550,16 @@ impl Remote {
     }
 
     fn call(&self, req: ureq::Request, body: Option<&[u8]>) -> Result<ureq::Response> {
+        self.call_once(req, body).map_err(|(e, _)| e)
+    }
+
+    /// One request; on failure, also whether the server cannot have applied
+    /// it (see [`Retry`]).
+    fn call_once(
+        &self,
+        req: ureq::Request,
+        body: Option<&[u8]>,
+    ) -> std::result::Result<ureq::Response, (Error, bool)> {
         let req = req.timeout(CALL_TIMEOUT);
         let r = match body {
             Some(b) => req.set("Content-Type", "application/json").send_bytes(b),
@@ -537,9 +570,30 @@ impl Remote {
             Err(ureq::Error::Status(status, resp)) => {
                 let mut body = Vec::new();
                 let _ = resp.into_reader().take(1 << 20).read_to_end(&mut body);
-                Err(error_from_response(status, &body))
+                Err((error_from_response(status, &body), matches!(status, 503 | 423)))
             }
-            Err(ureq::Error::Transport(t)) => Err(self.transport_error(t)),
+            Err(ureq::Error::Transport(t)) => {
+                let refused = t.kind() == ureq::ErrorKind::ConnectionFailed;
+                Err((self.transport_error(t), refused))
+            }
+        }
+    }
+
+    /// [`call_once`](Self::call_once), tried again as [`Retry`] allows.
+    fn call_retrying(&self, path: &str, body: &[u8]) -> Result<ureq::Response> {
+        let mut left = self.retry.attempts;
+        loop {
+            match self.call_once(self.request("POST", path), Some(body)) {
+                Err((_, true)) if left > 0 => {
+                    left -= 1;
+                    std::thread::sleep(self.retry.delay);
+                }
+                Err((e, true)) if self.retry.attempts > 0 => {
+                    let tries = self.retry.attempts + 1;
+                    return Err(e.with_hint(format!("gave up after {tries} attempts")));
+                }
+                other => return other.map_err(|(e, _)| e),
+            }
         }
     }
 
@@ -594,7 +648,8 @@ impl Remote {
     }
 
     /// `POST /v0/pools/{pool}/append` of the JSON text `data`: the body
-    /// `{"message": ENVELOPE}`.
+    /// `{"message": ENVELOPE}`. Retried as [`with_retry`](Self::with_retry)
+    /// allows.
     pub fn append(&self, pool: &str, data: &[u8], tags: &[String], flush: bool) -> Result<Vec<u8>> {
         let span = crate::json::validate(data).map_err(|e| {
             Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason))
@@ -610,10 +665,7 @@ impl Remote {
         } else {
             b",\"durability\":\"fast\"}"
         });
-        let r = self.call(
-            self.request("POST", &Self::pool_path(pool, "/append")),
-            Some(&body),
-        )?;
+        let r = self.call_retrying(&Self::pool_path(pool, "/append"), &body)?;
         self.body(r)
     }
 

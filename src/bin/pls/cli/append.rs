@@ -1,6 +1,7 @@
-//! `pls append`: one message from the argument, or a stream (JSON Lines or
-//! concatenated JSON, told apart by nothing more than whitespace) ingested in
-//! batches: one lock, one publish and one wake-up per batch.
+//! `pls append`: one message from the argument, or a stream ingested in
+//! batches: one lock, one publish and one wake-up per batch. The stream is
+//! split by the library's [`StreamReader`] (JSON Lines, concatenated JSON,
+//! one value, RFC 7464 sequences, SSE `data:` lines; `--in`).
 
 use std::io::{IsTerminal, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::output::{flush_to, Ui};
 use super::{AppendArgs, DurabilityArg, ErrorsArg, Outcome};
 use crate::signals;
+use plasmite::json::{BadRecord, StreamReader};
 use plasmite::{encode_tags, Receipt};
 use plasmite::{Batch, Client, Durability, Pool, PoolOptions};
 use plasmite::{Error, ErrorKind};
@@ -16,8 +18,6 @@ use plasmite::{Error, ErrorKind};
 /// Largest batch before it is appended (messages, bytes).
 const BATCH_MESSAGES: usize = 16 * 1024;
 const BATCH_BYTES: usize = 4 << 20;
-/// Read size for the input stream.
-const READ_CHUNK: usize = 1 << 20;
 
 fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
     match client.open_pool(&a.pool) {
@@ -76,21 +76,9 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         }
         return Ok(Outcome::Done);
     }
-    let (input, total): (Box<dyn Input>, Option<u64>) = match &a.file {
-        Some(path) => {
-            let f =
-                std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
-            let len = f.metadata().ok().map(|m| m.len());
-            (Box::new(f), len)
-        }
-        None => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                ui.note("reading JSON messages from stdin (Ctrl-D to end)");
-            }
-            (Box::new(stdin), stdin_size())
-        }
-    };
+    let (input, total) = open_input(a.file.as_deref(), ui)?;
+    let max_len = pool.max_message_len() as usize;
+    let reader = StreamReader::new(a.input.into(), max_len, tags_json.len());
     let mut ingest = Ingest {
         pool: &pool,
         durability,
@@ -106,7 +94,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         stored: 0,
         progress: Progress::new(ui, a.quiet, total),
     };
-    let result = ingest.run(input);
+    let result = ingest.run(input, reader);
     ingest.progress.finish(ingest.stored);
     let outcome = result?;
     if ingest.bad > 0 {
@@ -120,8 +108,31 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
 }
 
 /// The input stream: readable, with a descriptor to poll.
-trait Input: Read + AsFd {}
+pub(super) trait Input: Read + AsFd {}
 impl<T: Read + AsFd> Input for T {}
+
+/// The stream to read: `--file FILE`, or stdin (also `--file -`), with its
+/// size when it is a regular file (for the progress bar).
+pub(super) fn open_input(
+    file: Option<&std::path::Path>,
+    ui: &Ui,
+) -> Result<(Box<dyn Input>, Option<u64>), Error> {
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            let f =
+                std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?;
+            let len = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(f), len))
+        }
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                ui.note("reading JSON messages from stdin (Ctrl-D to end)");
+            }
+            Ok((Box::new(stdin), stdin_size()))
+        }
+    }
+}
 
 fn stdin_size() -> Option<u64> {
     let st = nix::sys::stat::fstat(libc::STDIN_FILENO).ok()?;
@@ -147,123 +158,56 @@ struct Ingest<'a> {
 }
 
 impl Ingest<'_> {
-    fn run(&mut self, mut input: Box<dyn Input>) -> Result<Outcome, Error> {
-        let max_len = self.pool.max_message_len() as usize;
-        let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK * 2);
-        let mut start = 0usize;
-        let mut line_base = 1u64;
-        let mut eof = false;
-        let mut consumed = 0u64;
-        // Dropping a record too large for the pool, up to its end.
-        let mut skipping: Option<plasmite::json::Skipper> = None;
+    fn run(&mut self, mut input: Box<dyn Input>, mut reader: StreamReader) -> Result<Outcome, Error> {
         loop {
-            if let Some(skipper) = skipping.as_mut() {
-                match skipper.feed(&buf[start..]) {
-                    Some(n) => {
-                        start += n;
-                        skipping = None;
-                    }
-                    None => start = buf.len(),
-                }
-            }
-            // Take every complete value in the buffer.
-            while skipping.is_none() && start < buf.len() {
-                match plasmite::json::next_value(&buf, start) {
-                    Ok(None) => start = buf.len(),
-                    Ok(Some(span)) => {
-                        if span.end == buf.len() && !eof {
-                            break; // a number may continue in the next read
-                        }
-                        let value = &buf[span.start..span.end];
-                        if value.len() + self.tags_json.len() > max_len {
-                            let line = line_base + count_lines(&buf[..span.start]);
-                            let e = Error::usage(format!(
-                                "record on line {line} is {} bytes, larger than the pool's limit of {max_len}",
-                                value.len()
-                            ))
-                            .with_hint("create the pool with a larger --size");
-                            start = self.bad_record(e, &buf, span.end)?;
-                            continue;
-                        }
-                        self.batch.push_json_span(&buf, span, &self.tags_json)?;
-                        start = span.end;
+            while let Some(item) = reader.next_record() {
+                match item {
+                    Ok(rec) => {
+                        self.batch.push_json_span(rec.bytes, rec.span, &self.tags_json)?;
                         if self.batch.len() >= BATCH_MESSAGES || self.batch.byte_len() >= BATCH_BYTES {
                             self.flush()?;
                         }
                     }
-                    Err(e) => {
-                        if e.needs_more_input(buf.len()) && !eof {
-                            break; // cut by the end of the buffer: read more
-                        }
-                        let line = line_base + count_lines(&buf[..e.offset.min(buf.len())]);
-                        let err = Error::usage(format!("malformed JSON on line {line}: {}", e.reason))
-                            .with_offset(consumed + e.offset as u64);
-                        let resume = buf[e.offset.min(buf.len())..]
-                            .iter()
-                            .position(|&b| b == b'\n')
-                            .map_or(buf.len(), |p| e.offset + p + 1);
-                        start = self.bad_record(err, &buf, resume)?;
-                    }
+                    Err(bad) => self.bad_record(bad)?,
                 }
             }
             self.flush()?;
-            self.progress.update(consumed + start as u64, self.stored);
-            if eof {
+            self.progress.update(reader.bytes_consumed(), self.stored);
+            if reader.finished() {
                 return Ok(Outcome::Done);
             }
-            if signals::interrupted() {
+            if signals::interrupted() || !wait_readable(input.as_fd()) {
                 return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
             }
-            // Keep the unconsumed tail, then read more.
-            line_base += count_lines(&buf[..start]);
-            consumed += start as u64;
-            buf.drain(..start);
-            start = 0;
-            if skipping.is_none() && buf.len() > max_len + 64 {
-                // The record in the buffer cannot fit the pool: drop all of
-                // it (never resume inside it), reading on to its end.
-                let record = plasmite::json::skip_ws(&buf, 0);
-                let line = line_base + count_lines(&buf[..record]);
-                let e = Error::usage(format!(
-                    "record on line {line} is larger than the pool's limit of {max_len} bytes"
-                ))
-                .with_hint("create the pool with a larger --size");
-                start = self.bad_record(e, &buf, record)?;
-                skipping = Some(plasmite::json::Skipper::new());
-                continue;
-            }
-            if !wait_readable(input.as_fd()) {
-                return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
-            }
-            let old = buf.len();
-            buf.resize(old + READ_CHUNK, 0);
-            let n = loop {
-                match input.read(&mut buf[old..]) {
-                    Ok(n) => break n,
+            loop {
+                match reader.fill(|dst| input.read(dst)) {
+                    Ok(_) => break,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                         if signals::interrupted() {
-                            buf.truncate(old);
                             return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
                         }
                     }
                     Err(e) => return Err(Error::io("cannot read input", e)),
                 }
-            };
-            buf.truncate(old + n);
-            eof = n == 0;
+            }
         }
     }
 
-    /// Handles a malformed record: stop (after storing what came before), or
-    /// report it and resume at `resume`.
-    fn bad_record(&mut self, e: Error, _buf: &[u8], resume: usize) -> Result<usize, Error> {
+    /// Handles a bad record: stop (after storing what came before), or
+    /// report it and go on (the reader has already passed over it).
+    fn bad_record(&mut self, bad: BadRecord) -> Result<(), Error> {
+        let e = if bad.too_large {
+            bad.error.with_hint("create the pool with a larger --size")
+        } else {
+            bad.error
+        };
         if !self.skip_errors {
             self.flush()?;
             return Err(e.with_hint("fix the record, or pass --errors skip to skip bad records"));
         }
         self.bad += 1;
         self.ui.error(&e);
-        Ok(resume)
+        Ok(())
     }
 
     /// Appends the pending batch and prints its receipts.
@@ -307,10 +251,6 @@ fn wait_readable(fd: BorrowedFd<'_>) -> bool {
             _ => return true,
         }
     }
-}
-
-fn count_lines(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
 }
 
 /// An indicatif bar on a terminal stderr for large inputs; never on a pipe.

@@ -6,9 +6,11 @@
 mod admin;
 mod append;
 mod docs;
+mod duplex;
 mod output;
 mod read;
 mod remote;
+mod tap;
 mod time;
 mod vocab;
 
@@ -48,7 +50,7 @@ Exit status:
   7    the pool file is damaged (Corrupt)
   8    I/O error (Io)
   9    messages were overwritten before they were read (RetentionGap)
-  124  tail: --timeout expired before --max messages arrived
+  124  tail, duplex: --timeout expired (tail: before --max messages arrived)
   130  interrupted (Ctrl-C)
 
 Errors go to stderr: one line and a hint on a terminal, otherwise a JSON
@@ -102,6 +104,9 @@ pub enum Command {
         after_help = "Examples:\n  pls append events '{\"n\":1}' -t ops\n  \
                             pls append events < events.jsonl\n  \
                             pls append events --file events.json --errors skip --quiet\n  \
+                            curl -N https://host/events | pls append events   # SSE data: lines\n  \
+                            pls append events -f dump.seq --in seq\n  \
+                            pls append http://host:9700/events --retry 5 --retry-delay 1s < in.jsonl\n  \
                             pls append events --create --size 64M '{\"first\":true}'"
     )]
     Append(AppendArgs),
@@ -128,6 +133,28 @@ pub enum Command {
     Follow(vocab::FollowArgs),
     /// Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)
     Pool(vocab::PoolArgs),
+    /// Run a command and record each line of its output in a pool
+    #[command(after_help = "Examples:\n  pls tap build --create -- cargo build\n  \
+                            pls tap deploy -t prod -q -- ./deploy.sh\n  \
+                            pls tail build -t lifecycle\n\n\
+                            Messages (the shapes of plasmite 0.8.0's tap):\n  \
+                            {\"kind\":\"start\",\"cmd\":[ARGV...]}                       tag lifecycle\n  \
+                            {\"kind\":\"line\",\"stream\":\"stdout\"|\"stderr\",\"line\":TEXT}   tags -t\n  \
+                            {\"kind\":\"exit\",\"code\":N|\"signal\":\"SIGTERM\",\"elapsed_ms\":MS}  tag lifecycle\n\n\
+                            Lines are text: bytes that are not UTF-8 become U+FFFD; the line ending is\n\
+                            dropped; lines longer than 64 KiB are cut into pieces. Exits with the\n\
+                            command's status (128+N when signal N ended it); Ctrl-C and SIGTERM are\n\
+                            forwarded to it.")]
+    Tap(TapArgs),
+    /// Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)
+    #[command(after_help = "Examples:\n  pls duplex chat --me alice\n  \
+                            pls duplex http://127.0.0.1:9700/chat --me bob\n  \
+                            producer | pls duplex jobs --jsonl > replies.jsonl\n\n\
+                            On a terminal, each non-empty line is sent as {\"from\":NAME,\"msg\":LINE};\n\
+                            otherwise stdin is a JSON stream (as `pls append` reads it). New messages\n\
+                            are printed as they arrive, except those whose data has \"from\" = --me\n\
+                            (unless --echo-self). Ends when stdin ends; 124 after --timeout.")]
+    Duplex(DuplexArgs),
     /// List the pools in the pool directory
     List(ListArgs),
     /// Show a pool's size, bounds and usage
@@ -167,7 +194,7 @@ pub struct CreateArgs {
 pub struct AppendArgs {
     /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
-    /// The JSON message; without it, read JSON Lines or concatenated JSON from stdin
+    /// The JSON message; without it, read a stream from stdin or --file (see --in)
     pub json: Option<String>,
     /// Tag the message(s) (repeatable)
     #[arg(short = 't', long = "tag", value_name = "TAG")]
@@ -181,9 +208,12 @@ pub struct AppendArgs {
     /// Size of the pool made by --create
     #[arg(long, default_value = "1M", value_parser = units::parse_size, requires = "create")]
     pub size: u64,
-    /// Read the stream from this file instead of stdin
-    #[arg(long, value_name = "FILE", conflicts_with = "json")]
+    /// Read the stream from this file instead of stdin (`-` for stdin)
+    #[arg(short = 'f', long, value_name = "FILE", conflicts_with = "json")]
     pub file: Option<PathBuf>,
+    /// Input format of the stream (auto: told from its first bytes)
+    #[arg(long = "in", value_enum, default_value_t = InputArg::Auto, value_name = "FORMAT")]
+    pub input: InputArg,
     /// On a malformed record, or one too large for the pool: stop, or report it on stderr,
     /// drop all of it and go on (exit 1 at the end)
     #[arg(long, value_enum, default_value_t = ErrorsArg::Stop)]
@@ -201,6 +231,47 @@ pub struct AppendArgs {
     /// (times never decrease within a pool). Local pools only
     #[arg(long, value_parser = time::parse_stamp, value_name = "WHEN")]
     pub time: Option<u64>,
+    /// Remote pool: try a record again up to N times when the server could not be reached
+    /// (connection refused) or answered 503 or 423 (it refused without storing). Never
+    /// after the request may have been applied: a timeout or a dropped connection after
+    /// sending is reported, not retried
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retry: u32,
+    /// Pause before each retry (e.g. 200ms, 1s)
+    #[arg(long, default_value = "500ms", value_parser = units::parse_duration, value_name = "DUR")]
+    pub retry_delay: std::time::Duration,
+}
+
+/// Input format of an appended stream (`plasmite::json::InputFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputArg {
+    /// Detect: 0x1E first = seq; a first line `data:`/`event:`/`id:`/`retry:`/`:` = sse;
+    /// otherwise JSON values separated by any whitespace (JSON Lines, concatenated, pretty)
+    Auto,
+    /// JSON Lines, strictly: one value per line
+    Jsonl,
+    /// Exactly one JSON value (a second one is an error)
+    Json,
+    /// RFC 7464 JSON text sequences: each value preceded by 0x1E
+    Seq,
+    /// Server-Sent Events: the data: lines of each event hold one JSON value
+    Sse,
+    /// Concatenated JSON values (jq output), any whitespace between them
+    Jq,
+}
+
+impl From<InputArg> for plasmite::json::InputFormat {
+    fn from(a: InputArg) -> Self {
+        use plasmite::json::InputFormat as F;
+        match a {
+            InputArg::Auto => F::Auto,
+            InputArg::Jsonl => F::Jsonl,
+            InputArg::Json => F::Json,
+            InputArg::Seq => F::Seq,
+            InputArg::Sse => F::Sse,
+            InputArg::Jq => F::Jq,
+        }
+    }
 }
 
 /// Durability of appends.
@@ -219,6 +290,70 @@ pub enum ErrorsArg {
     Stop,
     /// Report it on stderr, skip it and go on
     Skip,
+}
+
+#[derive(Debug, Args)]
+pub struct TapArgs {
+    /// Local pool name or path
+    pub pool: String,
+    /// Tag the recorded lines (repeatable; start and exit are tagged lifecycle)
+    #[arg(short = 't', long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Do not copy the command's output to stdout and stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Create the pool if it does not exist
+    #[arg(long)]
+    pub create: bool,
+    /// Size of the pool made by --create
+    #[arg(long, alias = "create-size", default_value = "1M", value_parser = units::parse_size, requires = "create")]
+    pub size: u64,
+    /// fast: in the shared mapping; flush: also synced to disk (once per batch)
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Fast)]
+    pub durability: DurabilityArg,
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DuplexArgs {
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
+    pub pool: String,
+    /// Your name: typed lines are sent as {"from":NAME,"msg":LINE}, and messages from NAME
+    /// are not printed (required when stdin is a terminal)
+    #[arg(long, value_name = "NAME")]
+    pub me: Option<String>,
+    /// Also print your own messages
+    #[arg(long)]
+    pub echo_self: bool,
+    /// Print the newest N messages first
+    #[arg(
+        short = 'n',
+        long = "tail",
+        alias = "lines",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    pub last: u64,
+    /// Print JSON Lines (same as --format jsonl)
+    #[arg(long, conflicts_with = "format")]
+    pub jsonl: bool,
+    /// Output format (default: pretty on a terminal, jsonl otherwise)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Stop after this long without printing a message (exit 124)
+    #[arg(long, value_parser = units::parse_duration, value_name = "DUR")]
+    pub timeout: Option<std::time::Duration>,
+    /// Create the (local) pool if it does not exist
+    #[arg(long)]
+    pub create: bool,
+    /// Size of the pool made by --create
+    #[arg(long, alias = "create-size", default_value = "1M", value_parser = units::parse_size, requires = "create")]
+    pub size: u64,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -448,6 +583,8 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Tail(a) | Command::Follow(vocab::FollowArgs(a)) => {
             read::tail(&client, vocab::tail_args(a), ui)
         }
+        Command::Tap(a) => tap::run(&client, a, ui),
+        Command::Duplex(a) => duplex::run(&client, a, ui),
         Command::List(a) => admin::list(&client, a, ui, Shapes::Pls),
         Command::Info(a) => admin::info(&client, a, ui, Shapes::Pls),
         Command::Delete(a) => admin::delete(&client, a, ui, Shapes::Pls),

@@ -3,7 +3,7 @@
 //! [`plasmite::remote`]. Same output formats and exit codes as local pools;
 //! `tail -f` survives dropped connections by resuming at the next sequence.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError};
@@ -16,8 +16,9 @@ use super::{
 };
 use crate::signals;
 use plasmite::json::member;
+use plasmite::json::StreamReader;
 use plasmite::remote::{
-    error_from_envelope, parse_url, read_token_file, Remote, TailQuery, TailStream, Trust,
+    error_from_envelope, parse_url, read_token_file, Remote, Retry, TailQuery, TailStream, Trust,
 };
 use plasmite::{Error, ErrorKind, Result};
 
@@ -159,8 +160,16 @@ fn receipt(envelope: &[u8], out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
+/// Largest record the remote reader buffers: the server checks each
+/// record against the pool's own limit.
+const REMOTE_RECORD_LIMIT: usize = 1 << 32;
+
 pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let remote = remote.with_retry(Retry {
+        attempts: a.retry,
+        delay: a.retry_delay,
+    });
     let flush = a.durability == DurabilityArg::Flush;
     let send = |data: &[u8]| -> Result<Vec<u8>> {
         match remote.append(&pool, data, &a.tags, flush) {
@@ -184,69 +193,49 @@ pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
         }
         return Ok(Outcome::Done);
     }
-    let mut input: Box<dyn Read> = match &a.file {
-        Some(path) => Box::new(
-            std::fs::File::open(path).map_err(|e| Error::io("cannot open input", e).with_path(path))?,
-        ),
-        None => {
-            if std::io::stdin().is_terminal() {
-                ui.note("reading JSON messages from stdin (Ctrl-D to end)");
-            }
-            Box::new(std::io::stdin())
-        }
-    };
+    let (mut input, _) = super::append::open_input(a.file.as_deref(), ui)?;
+    // The server checks sizes against the pool; the reader only bounds its buffer.
+    let mut reader = StreamReader::new(a.input.into(), REMOTE_RECORD_LIMIT, 0);
     let skip = a.errors == ErrorsArg::Skip;
-    let (mut buf, mut start, mut eof, mut bad) = (Vec::new(), 0usize, false, 0u64);
-    let mut chunk = vec![0u8; 1 << 16];
+    let mut bad = 0u64;
     loop {
-        while start < buf.len() {
-            match plasmite::json::next_value(&buf, start) {
-                Ok(None) => start = buf.len(),
-                Ok(Some(s)) if s.end == buf.len() && !eof => break,
-                Ok(Some(s)) => {
-                    let sent = send(&buf[s.start..s.end]);
-                    start = s.end;
-                    match sent {
-                        Ok(body) if !a.quiet => receipt(span(&body, "message")?, &mut out)?,
-                        Ok(_) => {}
-                        // The server refused this record (too large for the
-                        // pool or the body limit): skip all of it.
-                        Err(e) if skip && e.kind() == ErrorKind::Usage => {
-                            ui.error(&e);
-                            bad += 1;
+        while let Some(item) = reader.next_record() {
+            let err = match item {
+                Ok(rec) => match send(&rec.bytes[rec.span.start..rec.span.end]) {
+                    Ok(body) => {
+                        if !a.quiet {
+                            receipt(span(&body, "message")?, &mut out)?;
                         }
-                        Err(e) => {
-                            flush_to(&mut stdout, &mut out)?;
-                            return Err(e);
-                        }
+                        continue;
                     }
-                }
-                Err(e) if e.needs_more_input(buf.len()) && !eof => break,
-                Err(e) => {
-                    let err = Error::usage(format!("malformed JSON at byte {}: {}", e.offset, e.reason));
-                    if !skip {
+                    // The server refused this record (too large for the
+                    // pool or the body limit): skip all of it.
+                    Err(e) if skip && e.kind() == ErrorKind::Usage => e,
+                    Err(e) => {
                         flush_to(&mut stdout, &mut out)?;
-                        return Err(err);
+                        return Err(e);
                     }
-                    ui.error(&err);
-                    bad += 1;
-                    // Resume after the line that holds the error.
-                    start = buf[e.offset.min(buf.len())..]
-                        .iter()
-                        .position(|b| *b == b'\n')
-                        .map_or(buf.len(), |p| e.offset + p + 1);
+                },
+                Err(b) if skip => b.error,
+                Err(b) => {
+                    flush_to(&mut stdout, &mut out)?;
+                    return Err(b
+                        .error
+                        .with_hint("fix the record, or pass --errors skip to skip bad records"));
                 }
-            }
+            };
+            ui.error(&err);
+            bad += 1;
         }
         flush_to(&mut stdout, &mut out)?;
-        if eof {
+        if reader.finished() {
             break;
         }
-        buf.drain(..start);
-        start = 0;
-        match input.read(&mut chunk) {
-            Ok(0) => eof = true,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        if signals::interrupted() {
+            return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
+        }
+        match reader.fill(|dst| input.read(dst)) {
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
                 if signals::interrupted() {
                     return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
