@@ -109,7 +109,8 @@ pub enum Command {
         after_help = "Examples:\n  pls tail events                 # the last 10 messages\n  \
                             pls tail -f events | jq .data   # follow\n  \
                             pls tail events --since 100 --max 50\n  \
-                            pls tail -f events --timeout 30s --max 1 -t deploy"
+                            pls tail -f events --timeout 30s --max 1 -t deploy\n  \
+                            pls tail events -n 1000 --where '.data.status >= 500' --where '.data.path | startswith(\"/api\")'"
     )]
     Tail(TailArgs),
     /// List the pools in the pool directory
@@ -234,6 +235,10 @@ pub struct TailArgs {
     /// Only messages carrying this tag (repeatable: all must match)
     #[arg(short = 't', long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Only messages for which this jq expression is true, applied to the envelope
+    /// {seq, time, meta: {tags}, data} (repeatable: all must be true), e.g. '.data.kind == "deploy"'
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filters: Vec<String>,
     /// Print only each message's data
     #[arg(long)]
     pub data_only: bool,
