@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only messages carrying this tag (repeatable: all must match)')
+            [CompletionResult]::new('--where', '--where', [CompletionResultType]::ParameterName, 'Only messages for which this jq expression is true (repeatable: all must be)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')

@@ -631,7 +631,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --data-only --format --gaps --token --dir --color --help"
+            opts="-n -f -t -h --lines --since --follow --max --timeout --tag --where --data-only --format --gaps --token --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +662,10 @@ _pls() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --where)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -79,6 +79,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --timeout 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow'
             cand -t 'Only messages carrying this tag (repeatable: all must match)'
             cand --tag 'Only messages carrying this tag (repeatable: all must match)'
+            cand --where 'Only messages for which this jq expression is true (repeatable: all must be)'
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'

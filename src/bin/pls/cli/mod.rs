@@ -235,8 +235,12 @@ pub struct TailArgs {
     /// Only messages carrying this tag (repeatable: all must match)
     #[arg(short = 't', long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Only messages for which this jq expression is true, applied to the envelope
-    /// {seq, time, meta: {tags}, data} (repeatable: all must be true), e.g. '.data.kind == "deploy"'
+    /// Only messages for which this jq expression is true (repeatable: all must be)
+    ///
+    /// The expression runs on each message's envelope {seq, time, meta: {tags}, data}, after
+    /// the tag filter, e.g. '.data.kind == "deploy"'. Output false or null, no output, or an
+    /// evaluation error: no match; any other output is a usage error. -n N counts messages
+    /// before filtering; --max counts matching ones. Remote pools filter on the server.
     #[arg(long = "where", value_name = "EXPR")]
     pub filters: Vec<String>,
     /// Print only each message's data
