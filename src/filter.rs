@@ -278,7 +278,11 @@ fn envelope(m: &MessageRef<'_>, need: &Need) -> Result<Val> {
             Need::Keys(ms) => ms.iter().find(|k| k.raw == name).map(|k| &k.need),
         }
     };
-    let mut env = jaq_json::Map::default();
+    let members = match need {
+        Need::All => 4,
+        Need::Keys(ms) => ms.len(),
+    };
+    let mut env = jaq_json::Map::with_capacity_and_hasher(members, Default::default());
     if wanted(b"seq").is_some() {
         env.insert(key(b"seq"), Val::Num(jaq_json::Num::from_integral(m.seq)));
     }
@@ -340,7 +344,7 @@ fn pruned(json: &[u8], members: &[Member], seq: u64) -> Option<Result<Val>> {
     if json.get(i) != Some(&b'{') {
         return None;
     }
-    let mut map = jaq_json::Map::default();
+    let mut map = jaq_json::Map::with_capacity_and_hasher(members.len(), Default::default());
     i = ws(json, i + 1);
     if json.get(i) == Some(&b'}') {
         return Some(Ok(Val::obj(map)));
