@@ -1,21 +1,6 @@
-//! Message filters: jq expressions evaluated against each message's
-//! envelope, `{"seq","time","meta":{"tags"},"data"}`, with the jaq
-//! implementation of jq (`jaq-core`, `jaq-std`, `jaq-json`).
-//!
-//! A [`Filter`] holds one or more compiled expressions; a message passes
-//! when every one of them does (AND). One expression passes a message when
-//! it outputs `true`: its outputs are taken in order, `false` and `null` go
-//! on to the next, the first `true` decides; no output, or an evaluation
-//! error (such as `.data.name | startswith("a")` on a number), is no match.
-//! Any other output is a `Usage` error: an expression such as `.data.kind`
-//! is a mistake for a comparison, not a test.
-//!
-//! Each message is parsed once, straight into jaq's value type, and only
-//! when it reaches the filter (in a cursor, after its tag filter).
-//!
-//! Expressions see no environment: `env` is an empty object (a server must
-//! not show its environment to its clients), `debug`, `stderr` and `input`
-//! print or read nothing, and `halt` is an evaluation error.
+//! Message filters: jq expressions (the jaq implementation: `jaq-core`,
+//! `jaq-std`, `jaq-json`) evaluated against each message's envelope. What
+//! passes is documented on [`Filter`]; a cursor applies it after its tags.
 
 use std::sync::Arc;
 
@@ -30,8 +15,25 @@ use crate::pool::{Encoding, MessageRef};
 type Data = JustLut<Val>;
 type Compiled = jaq_core::Filter<Data>;
 
-/// Compiled jq expressions that decide which messages are delivered; see
-/// the [module documentation](self) for what passes.
+/// Compiled jq expressions that decide which messages are delivered.
+///
+/// The expressions run on each message's envelope,
+/// `{"seq","time","meta":{"tags"},"data"}`, with the jaq implementation of
+/// jq and its standard library. A message passes when every expression
+/// does (AND). One expression passes a message when it outputs `true`: its
+/// outputs are taken in order, `false` and `null` go on to the next, the
+/// first `true` decides; no output, or an evaluation error (such as
+/// `.data.name | startswith("a")` on a number), is no match. Any other
+/// output is a `Usage` error: an expression such as `.data.kind` is a
+/// mistake for a comparison, not a test.
+///
+/// Each message is parsed once, straight into jaq's value type, and only
+/// what the expressions can observe of it is built (an expression that only
+/// reads `.data.n` gets an envelope holding just that member).
+///
+/// Expressions see no environment: `env` is an empty object (a server must
+/// not show its environment to its clients), `debug`, `stderr` and `input`
+/// print or read nothing, and `halt` is an evaluation error.
 ///
 /// ```
 /// use plasmite::{Client, CursorOptions, Durability, Filter};
