@@ -450,7 +450,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --dir --color --since --until --replay --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
+            opts="-t -n -f -h --dir --color --since --until --replay --max --one --timeout --tag --where --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,6 +489,10 @@ _pls() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --where)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1388,7 +1392,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --until --replay --follow --max --one --timeout --tag --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
+            opts="-n -f -t -h --lines --since --until --replay --follow --max --one --timeout --tag --where --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1427,6 +1431,10 @@ _pls() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --where)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -149,6 +149,7 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -l replay -d 'Re-emit the 
 complete -c pls -n "__fish_pls_using_subcommand tail" -l max -d 'Stop after N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
+complete -c pls -n "__fish_pls_using_subcommand tail" -l where -d 'Only messages for which this jq expression is true (repeatable: all must be)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
@@ -178,6 +179,7 @@ complete -c pls -n "__fish_pls_using_subcommand follow" -l replay -d 'Re-emit th
 complete -c pls -n "__fish_pls_using_subcommand follow" -l max -d 'Stop after N messages' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l timeout -d 'Stop after this long without a message (e.g. 500ms, 30s, 5m); implies --follow' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -s t -l tag -d 'Only messages carrying this tag (repeatable: all must match)' -r
+complete -c pls -n "__fish_pls_using_subcommand follow" -l where -d 'Only messages for which this jq expression is true (repeatable: all must be)' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'

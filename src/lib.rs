@@ -36,6 +36,7 @@
 
 mod client;
 mod error;
+mod filter;
 pub mod json;
 pub mod lite3;
 mod pool;
@@ -44,6 +45,7 @@ pub mod remote;
 
 pub use client::{validate_name, Client, PoolListing, POOL_EXTENSION};
 pub use error::{Error, ErrorKind, Result};
+pub use filter::Filter;
 pub use pool::{
     encode_tags, format_rfc3339, install_fault_handler, validate_path, write_rfc3339, Batch, BatchReceipt,
     Cursor, CursorOptions, Durability, Encoding, EndReason, Flow, Follow, FollowEnd, FollowSink, GapPolicy,

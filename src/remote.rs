@@ -196,6 +196,8 @@ pub struct TailQuery {
     pub tags: Vec<String>,
     /// `gap_policy=error`.
     pub gap_error: bool,
+    /// `where=` filter expressions, evaluated by the server (all must be true).
+    pub filters: Vec<String>,
 }
 
 /// A JSON Lines tail being received.
@@ -704,6 +706,9 @@ impl Remote {
         }
         if q.gap_error {
             req = req.query("gap_policy", "error");
+        }
+        for f in &q.filters {
+            req = req.query("where", f);
         }
         let resp = match req.call() {
             Ok(r) => r,

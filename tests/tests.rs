@@ -13,6 +13,7 @@ mod engine_cursor;
 mod engine_damage;
 mod engine_wrap;
 mod error_kinds;
+mod filter;
 mod hardening_engine;
 mod hardening_engine_xfsz;
 mod hardening_http;

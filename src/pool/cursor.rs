@@ -12,6 +12,7 @@ use super::message::{encode_tag, MessageRef};
 use super::time::Until;
 use super::{now_ns, Inner, Miss, Pool, Probe};
 use crate::error::{Error, ErrorKind, Result};
+use crate::filter::Filter;
 
 /// Where a cursor starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +71,9 @@ pub struct CursorOptions {
     pub tags: Vec<String>,
     /// What to do about overwritten messages.
     pub gaps: GapPolicy,
+    /// Deliver only messages that pass this filter (jq expressions on the
+    /// envelope), evaluated after the tag filter.
+    pub filter: Option<Filter>,
 }
 
 /// Why a cursor stopped delivering.
@@ -115,6 +119,7 @@ pub struct Cursor {
     failed: bool,
     buf: Vec<u8>,
     header: Option<FrameHeader>,
+    filter: Option<Filter>,
 }
 
 /// How long one futex wait lasts before the state is re-checked anyway.
@@ -170,6 +175,7 @@ impl Cursor {
             failed: false,
             buf: Vec::new(),
             header: None,
+            filter: o.filter,
         })
     }
 
@@ -369,6 +375,11 @@ impl Cursor {
                     self.pos = Some(pos + h.frame_len());
                     if !self.tags.is_empty() && !Inner::message_ref(&h, &self.buf).has_tags(&self.tags) {
                         continue;
+                    }
+                    if let Some(f) = &self.filter {
+                        if !f.matches(&Inner::message_ref(&h, &self.buf))? {
+                            continue;
+                        }
                     }
                     self.delivered += 1;
                     if self.max.is_some_and(|m| self.delivered >= m) {

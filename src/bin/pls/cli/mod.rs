@@ -123,7 +123,8 @@ pub enum Command {
                             pls tail events --since 100 --max 50\n  \
                             pls tail events --since 5m --until 2026-01-15T10:00:00Z\n  \
                             pls tail events --since 1h --replay 2\n  \
-                            pls tail -f events --timeout 30s --max 1 -t deploy"
+                            pls tail -f events --timeout 30s --max 1 -t deploy\n  \
+                            pls tail events -n 1000 --where '.data.status >= 500' --where '.data.path | startswith(\"/api\")'"
     )]
     Tail(TailArgs),
     /// Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first
@@ -415,6 +416,14 @@ pub struct TailArgs {
     /// Only messages carrying this tag (repeatable: all must match)
     #[arg(short = 't', long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Only messages for which this jq expression is true (repeatable: all must be)
+    ///
+    /// The expression runs on each message's envelope {seq, time, meta: {tags}, data}, after
+    /// the tag filter, e.g. '.data.kind == "deploy"'. Output false or null, no output, or an
+    /// evaluation error: no match; any other output is a usage error. -n N counts messages
+    /// before filtering; --max counts matching ones. Remote pools filter on the server.
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filters: Vec<String>,
     /// Print only each message's data
     #[arg(long)]
     pub data_only: bool,

@@ -10,7 +10,7 @@ use super::{Format, GapsArg, GetArgs, Outcome, TailArgs, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::Error;
 use plasmite::{
-    Client, Cursor, CursorOptions, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start,
+    Client, Cursor, CursorOptions, Filter, Flow, Follow, FollowEnd, FollowSink, GapPolicy, MessageRef, Start,
 };
 
 /// Longest a follower sleeps before checking for Ctrl-C or a closed pipe.
@@ -72,6 +72,8 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
         return super::remote::tail(&url, a, ui);
     }
+    // A bad expression is reported before the pool is opened.
+    let filter = filter(&a.filters)?;
     let pool = client.open_pool(&a.pool)?;
     let until = a.until.map(Point::until);
     // Without --since, -n counts back from the --until bound (the cursor's rule).
@@ -90,6 +92,7 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
             GapsArg::Continue => GapPolicy::Continue,
             GapsArg::Error => GapPolicy::Error,
         },
+        filter,
     })?;
     let mut printer = Printer {
         ui,
@@ -114,6 +117,14 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
         FollowEnd::Stopped if printer.interrupted => Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
         _ => Ok(Outcome::Done),
     }
+}
+
+/// The `--where` expressions, compiled (`None` without any).
+pub fn filter(exprs: &[String]) -> Result<Option<Filter>, Error> {
+    if exprs.is_empty() {
+        return Ok(None);
+    }
+    Filter::new(exprs).map(Some)
 }
 
 /// Prints what a local tail reads, in chunks; stops on Ctrl-C or a closed

@@ -275,6 +275,11 @@ fn read_stream(mut stream: TailStream) -> Receiver<Event> {
 }
 
 pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
+    // A bad expression fails here as it does for a local pool. The server
+    // evaluates the expressions; they are checked again on each line
+    // received, so a server that ignores `where=` (not ours) is still
+    // filtered.
+    let filter = super::read::filter(&a.filters)?;
     let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let remote = remote.with_max_message(a.max_message);
     // A replay re-emits what is stored and ends.
@@ -345,6 +350,7 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
             },
             tags: a.tags.clone(),
             gap_error: a.gaps == GapsArg::Error,
+            filters: a.filters.clone(),
         };
         let stream = match remote.tail(&pool, &q) {
             Ok(s) => s,
@@ -396,11 +402,17 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                             .ok_or_else(|| {
                                 Error::new(ErrorKind::Internal, "a streamed message has no seq")
                             })?;
-                        r.render(&line, &mut out)?;
-                        Ok(seq)
+                        let keep = match &filter {
+                            Some(f) => f.matches_json(&line)?,
+                            None => true,
+                        };
+                        if keep {
+                            r.render(&line, &mut out)?;
+                        }
+                        Ok((seq, keep))
                     });
-                    let seq = match rendered {
-                        Ok(seq) => seq,
+                    let (seq, keep) = match rendered {
+                        Ok(got) => got,
                         Err(e) => {
                             // Print what came before, then fail.
                             flush_to(&mut stdout, &mut out)?;
@@ -430,8 +442,10 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
                         }
                     }
                     next = seq + 1;
-                    delivered += 1;
-                    last_message = Instant::now();
+                    if keep {
+                        delivered += 1;
+                        last_message = Instant::now();
+                    }
                     if rx.is_empty() || out.len() > 256 * 1024 {
                         flush_to(&mut stdout, &mut out)?;
                     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use plasmite::{Batch, Durability, Error, ErrorKind, GapPolicy, Result, Start, Until};
+use plasmite::{Batch, Durability, Error, ErrorKind, Filter, GapPolicy, Result, Start, Until};
 
 use super::auth::Op;
 use super::http::{Conn, Head};
@@ -451,7 +451,9 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
         tags: Vec::new(),
         gaps: GapPolicy::Continue,
         on_unconvertible: lite3::OnUnconvertible::Skip,
+        filter: None,
     };
+    let mut filters = Vec::new();
     let number = |k: &str, v: &str| {
         v.trim()
             .parse::<u64>()
@@ -475,8 +477,12 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
             "tag" => plan.tags.push(v),
             "gap_policy" => plan.gaps = v.parse()?,
             "on_unconvertible" => plan.on_unconvertible = v.parse()?,
+            "where" => filters.push(v),
             _ => {}
         }
+    }
+    if !filters.is_empty() {
+        plan.filter = Some(Filter::new(&filters)?);
     }
     plan.start = match (since, since_time, last) {
         (Some(s), None, None) => Start::Since(s),

@@ -15,7 +15,8 @@ use super::http::{Conn, Head};
 use super::http_error::{public_error_json, send_error, HttpError};
 use super::{lite3, Shared};
 use plasmite::{
-    CursorOptions, Error, ErrorKind, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start, Until,
+    CursorOptions, Error, ErrorKind, Filter, Flow, Follow, FollowSink, GapPolicy, MessageRef, Pool, Start,
+    Until,
 };
 
 /// Longest wait for a commit before the end conditions are checked again.
@@ -43,6 +44,8 @@ pub struct Plan {
     pub gaps: GapPolicy,
     /// Lite3 only: what to do with a message Lite3 cannot carry.
     pub on_unconvertible: lite3::OnUnconvertible,
+    /// The `where=` expressions, compiled once for the request.
+    pub filter: Option<Filter>,
 }
 
 /// Holds one of the server's tail slots.
@@ -78,6 +81,7 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
         timeout: plan.timeout,
         tags: plan.tags,
         gaps: plan.gaps,
+        filter: plan.filter,
     });
     let mut cursor = match cursor {
         Ok(c) => c,
