@@ -36,7 +36,6 @@
 
 mod client;
 mod error;
-mod filter;
 pub mod json;
 pub mod lite3;
 mod pool;
@@ -45,12 +44,11 @@ pub mod remote;
 
 pub use client::{validate_name, Client, PoolListing, POOL_EXTENSION};
 pub use error::{Error, ErrorKind, Result};
-pub use filter::Filter;
 pub use pool::{
     encode_tags, format_rfc3339, install_fault_handler, validate_path, write_rfc3339, Batch, BatchReceipt,
-    Cursor, CursorOptions, Durability, Encoding, EndReason, Flow, Follow, FollowEnd, FollowSink, GapPolicy,
-    Geometry, Lite3Frame, Message, MessageRef, Pool, PoolInfo, PoolOptions, Problem, Receipt, Report, Start,
-    FLAG_STORED_LITE3,
+    Cursor, CursorOptions, Durability, Encoding, EndReason, Filter, Flow, Follow, FollowEnd, FollowSink,
+    GapPolicy, Geometry, Lite3Frame, Message, MessageRef, Pool, PoolInfo, PoolOptions, Problem, Receipt,
+    Report, Start, FLAG_STORED_LITE3,
 };
 /// Time: `Until` bounds a cursor; `parse_time` reads RFC 3339 or epoch ns
 /// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]).

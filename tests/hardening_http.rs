@@ -351,36 +351,50 @@ fn huge_line_server(total: u64, content_length: bool) -> (u16, Arc<AtomicU64>) {
 }
 
 /// Runs `pls ARGS` to its end: (exit code, stderr, peak RSS in bytes).
-// Reaped with wait4, which also gives its resource usage.
-#[allow(clippy::zombie_processes)]
+///
+/// The peak is the child's own `VmHWM`, sampled from /proc every 2 ms while
+/// it runs (the high-water mark only grows, and an unbounded client grows
+/// over hundreds of milliseconds, so sampling sees it). `wait4`'s
+/// `ru_maxrss` would not do: a child spawned with vfork records its
+/// parent's high-water mark at exec, and the parent is this whole test binary.
 fn run_measured(args: &[String]) -> (i32, String, u64) {
-    let child = pls()
+    let mut child = pls()
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut stderr = child.stderr.unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not waited for elsewhere; both
-    // pointers are to live locals.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid);
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
+    let hwm = |text: &str| -> Option<u64> {
+        let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace()
+            .nth(1)?
+            .parse::<u64>()
+            .ok()
+            .map(|kib| kib * 1024)
     };
-    (code, reader.join().unwrap(), usage.ru_maxrss as u64 * 1024)
+    let mut peak = 0;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            peak = peak.max(hwm(&text).unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "pls {args:?} did not end");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    // The first sample is taken right after the spawn, while pls connects.
+    assert!(peak > 0, "no VmHWM sample of pls {args:?}");
+    (status.code().unwrap_or(-1), reader.join().unwrap(), peak)
 }
 
 #[test]

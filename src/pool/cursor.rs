@@ -7,12 +7,12 @@
 
 use std::time::{Duration, Instant};
 
+use super::filter::Filter;
 use super::layout::{FrameHeader, State};
 use super::message::{encode_tag, MessageRef};
 use super::time::Until;
 use super::{now_ns, Inner, Miss, Pool, Probe};
 use crate::error::{Error, ErrorKind, Result};
-use crate::filter::Filter;
 
 /// Where a cursor starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

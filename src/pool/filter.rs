@@ -9,8 +9,8 @@ use jaq_core::native::Fun;
 use jaq_core::{data::JustLut, Compiler, Ctx, Vars};
 use jaq_json::Val;
 
+use super::{Encoding, MessageRef};
 use crate::error::{Error, Result};
-use crate::pool::{Encoding, MessageRef};
 
 type Data = JustLut<Val>;
 type Compiled = jaq_core::Filter<Data>;
@@ -290,7 +290,7 @@ fn envelope(m: &MessageRef<'_>, need: &Need) -> Result<Val> {
     }
     if wanted(b"time").is_some() {
         let mut time = Vec::with_capacity(32);
-        crate::pool::write_rfc3339(&mut time, m.timestamp_ns);
+        super::write_rfc3339(&mut time, m.timestamp_ns);
         env.insert(key(b"time"), Val::utf8_str(time));
     }
     if wanted(b"meta").is_some() {
