@@ -126,6 +126,19 @@ impl Client {
         Pool::create(&path, options)
     }
 
+    /// Opens the pool, creating it with `options` when it does not exist.
+    /// Another process creating it at the same moment is not an error: its
+    /// pool is opened.
+    pub fn open_or_create_pool(&self, pool_ref: &str, options: PoolOptions) -> Result<Pool> {
+        match self.open_pool(pool_ref) {
+            Err(e) if e.kind() == ErrorKind::NotFound => match self.create_pool_with(pool_ref, options) {
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => self.open_pool(pool_ref),
+                other => other,
+            },
+            other => other,
+        }
+    }
+
     /// Opens an existing pool (`NotFound` with a hint when absent).
     pub fn open_pool(&self, pool_ref: &str) -> Result<Pool> {
         let path = self.resolve(pool_ref)?;

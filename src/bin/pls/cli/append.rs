@@ -20,23 +20,20 @@ const BATCH_MESSAGES: usize = 16 * 1024;
 const BATCH_BYTES: usize = 4 << 20;
 
 fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
-    match client.open_pool(&a.pool) {
-        Err(e) if e.kind() == ErrorKind::NotFound && a.create => {
-            let options = PoolOptions {
-                size_bytes: a.size,
-                ..PoolOptions::default()
-            };
-            match client.create_pool_with(&a.pool, options) {
-                // Another process created it first: use theirs.
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => client.open_pool(&a.pool),
-                other => other,
-            }
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            Err(e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool)))
-        }
-        other => other,
+    if a.create {
+        let options = PoolOptions {
+            size_bytes: a.size,
+            ..PoolOptions::default()
+        };
+        return client.open_or_create_pool(&a.pool, options);
     }
+    client.open_pool(&a.pool).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool))
+        } else {
+            e
+        }
+    })
 }
 
 pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {

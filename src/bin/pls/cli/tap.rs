@@ -55,22 +55,20 @@ enum Event {
 }
 
 fn open_pool(client: &Client, a: &TapArgs) -> Result<Pool, Error> {
-    match client.open_pool(&a.pool) {
-        Err(e) if e.kind() == ErrorKind::NotFound && a.create => {
-            let options = PoolOptions {
-                size_bytes: a.size,
-                ..PoolOptions::default()
-            };
-            match client.create_pool_with(&a.pool, options) {
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => client.open_pool(&a.pool),
-                other => other,
-            }
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            Err(e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool)))
-        }
-        other => other,
+    if a.create {
+        let options = PoolOptions {
+            size_bytes: a.size,
+            ..PoolOptions::default()
+        };
+        return client.open_or_create_pool(&a.pool, options);
     }
+    client.open_pool(&a.pool).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool))
+        } else {
+            e
+        }
+    })
 }
 
 /// Reads one of the command's streams: copies it through (unless quiet)
