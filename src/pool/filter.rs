@@ -108,7 +108,25 @@ impl Filter {
     /// outputs something other than a boolean or null is a `Usage` error
     /// (with the message's `seq`).
     pub fn matches(&self, m: &MessageRef<'_>) -> Result<bool> {
-        let input = envelope(m, &self.need)?;
+        // The envelope of the previous message is refilled in place when the
+        // expressions see only members of `data` and jaq has let go of it
+        // (its maps are then unique again): no allocation per message for
+        // the maps and their keys.
+        let id = Arc::as_ptr(&self.need) as usize;
+        let input = LAST_ENVELOPE.with(|last| -> Result<Val> {
+            let mut last = last.borrow_mut();
+            if let Some((owner, env)) = last.as_mut() {
+                if *owner == id {
+                    if let Some(refilled) = refill(env, m, &self.need) {
+                        refilled?;
+                        return Ok(env.clone());
+                    }
+                }
+            }
+            let env = envelope(m, &self.need)?;
+            *last = Some((id, env.clone()));
+            Ok(env)
+        })?;
         self.matches_value(input, m.seq)
     }
 
@@ -315,6 +333,81 @@ fn envelope(m: &MessageRef<'_>, need: &Need) -> Result<Val> {
         env.insert(key(b"data"), data);
     }
     Ok(Val::obj(env))
+}
+
+thread_local! {
+    /// The envelope last built on this thread, and the filter (its `need`)
+    /// it was built for.
+    static LAST_ENVELOPE: std::cell::RefCell<Option<(usize, Val)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Refills `env`, built by [`envelope`] for the same `need`, with message
+/// `m`, in place. Only for the common shape: the expressions see only some
+/// members of an object `data` of a JSON message, and `env` is not shared
+/// any more. `None` when that does not hold (or when this message's members
+/// differ, in order or number, from the previous one's): the caller builds
+/// afresh, which is always correct.
+fn refill(env: &mut Val, m: &MessageRef<'_>, need: &Need) -> Option<Result<()>> {
+    let Need::Keys(top) = need else { return None };
+    let [data_member] = top.as_slice() else {
+        return None;
+    };
+    let Need::Keys(members) = &data_member.need else {
+        return None;
+    };
+    if data_member.raw != b"data" || m.encoding != Encoding::Json {
+        return None;
+    }
+    let Val::Obj(env_rc) = env else { return None };
+    let (_, data) = std::rc::Rc::get_mut(env_rc)?.get_index_mut(0)?;
+    let Val::Obj(data_rc) = data else { return None };
+    let data_map = std::rc::Rc::get_mut(data_rc)?;
+    let json = m.payload;
+    let mut i = ws(json, 0);
+    if json.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut found = 0;
+    i = ws(json, i + 1);
+    if json.get(i) == Some(&b'}') {
+        return (data_map.is_empty() && ws(json, i + 1) == json.len()).then_some(Ok(()));
+    }
+    loop {
+        if json.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(json, i)?;
+        let raw = &json[i + 1..key_end - 1];
+        if raw.contains(&b'\\') {
+            return None;
+        }
+        i = ws(json, key_end);
+        if json.get(i) != Some(&b':') {
+            return None;
+        }
+        let start = ws(json, i + 1);
+        let end = value_end(json, start)?;
+        if let Some(member) = members.iter().find(|mb| mb.raw == raw) {
+            // The previous message had this member at the same place.
+            let (k, v) = data_map.get_index_mut(found)?;
+            match k {
+                Val::TStr(b) if b.as_ref() == raw => {}
+                _ => return None,
+            }
+            match build(&json[start..end], &member.need, m.seq) {
+                Ok(value) => *v = value,
+                Err(e) => return Some(Err(e)),
+            }
+            found += 1;
+        }
+        i = ws(json, end);
+        match json.get(i) {
+            Some(b',') => i = ws(json, i + 1),
+            Some(b'}') if ws(json, i + 1) == json.len() => break,
+            _ => return None,
+        }
+    }
+    (found == data_map.len()).then_some(Ok(()))
 }
 
 fn key(k: &'static [u8]) -> Val {
