@@ -424,11 +424,33 @@ fn parse(json: &[u8], seq: u64) -> Result<Val> {
 /// is parsed whole, which is always correct.
 fn build(json: &[u8], need: &Need, seq: u64) -> Result<Val> {
     match need {
-        Need::All => parse(json, seq),
+        Need::All => Ok(match scalar(json) {
+            Some(v) => v,
+            None => parse(json, seq)?,
+        }),
         Need::Keys(members) => match pruned(json, members, seq) {
             Some(v) => v,
             None => parse(json, seq),
         },
+    }
+}
+
+/// `true`, `false`, `null` and integers, as jaq's parser makes them (an
+/// integer in JSON's plain form is `Num::from_str_radix`), without its
+/// lexer; `None` for anything else.
+fn scalar(json: &[u8]) -> Option<Val> {
+    match json {
+        b"true" => Some(Val::Bool(true)),
+        b"false" => Some(Val::Bool(false)),
+        b"null" => Some(Val::Null),
+        _ => {
+            let digits = json.strip_prefix(b"-").unwrap_or(json);
+            if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let text = std::str::from_utf8(json).ok()?;
+            jaq_json::Num::from_str_radix(text, 10).map(Val::Num)
+        }
     }
 }
 
@@ -682,5 +704,43 @@ fn visit(t: &load::parse::Term<&str>, need: &mut Need) -> bool {
             true
         }
         Term::Label(..) | Term::Break(_) | Term::Fold(..) | Term::Def(..) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_are_what_jaqs_parser_makes() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-42",
+            "123456789012345678",
+            "-123456789012345678",
+            "true",
+            "false",
+            "null",
+        ] {
+            let fast = scalar(text.as_bytes()).unwrap_or_else(|| panic!("{text}: no fast path"));
+            let slow = parse(text.as_bytes(), 1).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
+        }
+        // Everything else goes to the parser.
+        for text in [
+            "1.5",
+            "1e3",
+            "-",
+            "",
+            "1234567890123456789",
+            "\"s\"",
+            "[1]",
+            "tru",
+            "01x",
+        ] {
+            assert!(scalar(text.as_bytes()).is_none(), "{text}");
+        }
     }
 }
