@@ -238,9 +238,9 @@ pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String
     )
 }
 
-pub fn list(client: &Client, a: ListArgs, _ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
+pub fn list(client: &Client, a: ListArgs, shapes: Shapes) -> Result<Outcome, Error> {
     if let Some(url) = a.url.as_deref().map(str::to_owned) {
-        return super::remote::list(&url, a, _ui);
+        return super::remote::list(&url, a);
     }
     let pools = listing_json(&client.list_pools_detailed()?, shapes);
     if a.json {
@@ -256,9 +256,9 @@ pub fn list(client: &Client, a: ListArgs, _ui: &Ui, shapes: Shapes) -> Result<Ou
 
 /// Prints a pool's info; `--json` prints `{"pool":INFO}` (ours, the
 /// server's shape) or the info object itself (the existing command's).
-pub fn info(client: &Client, a: InfoArgs, _ui: &Ui, shapes: Shapes) -> Result<Outcome, Error> {
+pub fn info(client: &Client, a: InfoArgs, shapes: Shapes) -> Result<Outcome, Error> {
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
-        return super::remote::info(&url, a, _ui, shapes == Shapes::Plasmite);
+        return super::remote::info(&url, a, shapes == Shapes::Plasmite);
     }
     let info = client.pool_info(&a.pool)?.to_json();
     if a.json && shapes == Shapes::Plasmite {

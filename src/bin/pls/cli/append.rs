@@ -92,7 +92,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         progress: Progress::new(ui, a.quiet, total),
     };
     let result = ingest.run(input, reader);
-    ingest.progress.finish(ingest.stored);
+    ingest.progress.finish();
     let outcome = result?;
     if ingest.bad > 0 {
         ui.note(&format!(
@@ -301,7 +301,7 @@ impl Progress {
         }
     }
 
-    fn finish(&mut self, _messages: u64) {
+    fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

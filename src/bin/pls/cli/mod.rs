@@ -594,13 +594,13 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         }
         Command::Tap(a) => tap::run(&client, a, ui),
         Command::Duplex(a) => duplex::run(&client, a, ui),
-        Command::List(a) => admin::list(&client, a, ui, Shapes::Pls),
-        Command::Info(a) => admin::info(&client, a, ui, Shapes::Pls),
+        Command::List(a) => admin::list(&client, a, Shapes::Pls),
+        Command::Info(a) => admin::info(&client, a, Shapes::Pls),
         Command::Delete(a) => admin::delete(&client, a, ui, Shapes::Pls),
         Command::Pool(p) => match p.command {
             PoolCommand::Create(a) => admin::create(&client, a, ui, Shapes::Plasmite),
-            PoolCommand::Info(a) => admin::info(&client, a, ui, Shapes::Plasmite),
-            PoolCommand::List(a) => admin::list(&client, a, ui, Shapes::Plasmite),
+            PoolCommand::Info(a) => admin::info(&client, a, Shapes::Plasmite),
+            PoolCommand::List(a) => admin::list(&client, a, Shapes::Plasmite),
             PoolCommand::Delete(a) => admin::delete(&client, a, ui, Shapes::Plasmite),
         },
         Command::Version => admin::version(ui),

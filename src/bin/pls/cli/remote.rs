@@ -116,7 +116,7 @@ pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
 
 /// `info` of a remote pool; with `--json`, the server's `{"pool":INFO}`, or
 /// the info object alone when `bare` (`pool info`).
-pub fn info(url: &str, a: InfoArgs, _ui: &Ui, bare: bool) -> Result<Outcome> {
+pub fn info(url: &str, a: InfoArgs, bare: bool) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
     let body = remote.info(&pool)?;
     if a.json && !bare {
@@ -131,7 +131,7 @@ pub fn info(url: &str, a: InfoArgs, _ui: &Ui, bare: bool) -> Result<Outcome> {
     print_bytes(text.as_bytes()).map(|_| Outcome::Done)
 }
 
-pub fn list(url: &str, a: ListArgs, _ui: &Ui) -> Result<Outcome> {
+pub fn list(url: &str, a: ListArgs) -> Result<Outcome> {
     let (base, _) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
     let body = client(&base, a.token.clone(), &a.trust)?.list()?;
     if a.json {
