@@ -362,51 +362,29 @@ fn refill(env: &mut Val, m: &MessageRef<'_>, need: &Need) -> Option<Result<()>> 
     let (_, data) = std::rc::Rc::get_mut(env_rc)?.get_index_mut(0)?;
     let Val::Obj(data_rc) = data else { return None };
     let data_map = std::rc::Rc::get_mut(data_rc)?;
-    let json = m.payload;
-    let mut i = ws(json, 0);
-    if json.get(i) != Some(&b'{') {
-        return None;
-    }
     let mut found = 0;
-    i = ws(json, i + 1);
-    if json.get(i) == Some(&b'}') {
-        return (data_map.is_empty() && ws(json, i + 1) == json.len()).then_some(Ok(()));
-    }
-    loop {
-        if json.get(i) != Some(&b'"') {
-            return None;
-        }
-        let key_end = string_end(json, i)?;
-        let raw = &json[i + 1..key_end - 1];
-        if raw.contains(&b'\\') {
-            return None;
-        }
-        i = ws(json, key_end);
-        if json.get(i) != Some(&b':') {
-            return None;
-        }
-        let start = ws(json, i + 1);
-        let end = value_end(json, start)?;
-        if let Some(member) = members.iter().find(|mb| mb.raw == raw) {
-            // The previous message had this member at the same place.
-            let (k, v) = data_map.get_index_mut(found)?;
-            match k {
-                Val::TStr(b) if b.as_ref() == raw => {}
-                _ => return None,
-            }
-            match build(&json[start..end], &member.need, m.seq) {
-                Ok(value) => *v = value,
-                Err(e) => return Some(Err(e)),
-            }
-            found += 1;
-        }
-        i = ws(json, end);
-        match json.get(i) {
-            Some(b',') => i = ws(json, i + 1),
-            Some(b'}') if ws(json, i + 1) == json.len() => break,
+    let mut failed = None;
+    let scanned = wanted_members(m.payload, members, |member, value| {
+        // The previous message had this member at the same place.
+        let (k, v) = data_map.get_index_mut(found)?;
+        match k {
+            Val::TStr(b) if b.as_ref() == member.raw.as_slice() => {}
             _ => return None,
         }
+        match build(value, &member.need, m.seq) {
+            Ok(value) => *v = value,
+            Err(e) => {
+                failed = Some(e);
+                return None;
+            }
+        }
+        found += 1;
+        Some(())
+    });
+    if let Some(e) = failed {
+        return Some(Err(e));
     }
+    scanned?;
     (found == data_map.len()).then_some(Ok(()))
 }
 
@@ -455,16 +433,46 @@ fn scalar(json: &[u8]) -> Option<Val> {
 }
 
 /// The object `json` with only `members`; `None` when `json` is not an
-/// object in the plain form this scanner reads (the caller parses it whole).
+/// object in the plain form [`wanted_members`] reads (the caller parses it
+/// whole).
 fn pruned(json: &[u8], members: &[Member], seq: u64) -> Option<Result<Val>> {
+    let mut map = jaq_json::Map::with_capacity_and_hasher(members.len(), Default::default());
+    let mut failed = None;
+    let scanned = wanted_members(json, members, |member, value| {
+        match build(value, &member.need, seq) {
+            Ok(v) => {
+                map.insert(Val::utf8_str(member.key.clone()), v);
+                Some(())
+            }
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Some(Err(e));
+    }
+    scanned?;
+    Some(Ok(Val::obj(map)))
+}
+
+/// Walks the object `json`, calling `each` with every member in `members`
+/// and the bytes of its value, in the order they are written. `None` when
+/// `json` is not an object in the plain form this scanner reads (an escaped
+/// key, say) or when `each` says stop.
+fn wanted_members<'m>(
+    json: &[u8],
+    members: &'m [Member],
+    mut each: impl FnMut(&'m Member, &[u8]) -> Option<()>,
+) -> Option<()> {
     let mut i = ws(json, 0);
     if json.get(i) != Some(&b'{') {
         return None;
     }
-    let mut map = jaq_json::Map::with_capacity_and_hasher(members.len(), Default::default());
     i = ws(json, i + 1);
     if json.get(i) == Some(&b'}') {
-        return Some(Ok(Val::obj(map)));
+        return (ws(json, i + 1) == json.len()).then_some(());
     }
     loop {
         if json.get(i) != Some(&b'"') {
@@ -481,18 +489,13 @@ fn pruned(json: &[u8], members: &[Member], seq: u64) -> Option<Result<Val>> {
         }
         let start = ws(json, i + 1);
         let end = value_end(json, start)?;
-        if let Some(m) = members.iter().find(|m| m.raw == raw) {
-            match build(&json[start..end], &m.need, seq) {
-                Ok(v) => {
-                    map.insert(Val::utf8_str(m.key.clone()), v);
-                }
-                Err(e) => return Some(Err(e)),
-            }
+        if let Some(member) = members.iter().find(|m| m.raw == raw) {
+            each(member, &json[start..end])?;
         }
         i = ws(json, end);
         match json.get(i) {
             Some(b',') => i = ws(json, i + 1),
-            Some(b'}') if ws(json, i + 1) == json.len() => return Some(Ok(Val::obj(map))),
+            Some(b'}') if ws(json, i + 1) == json.len() => return Some(()),
             _ => return None,
         }
     }
