@@ -19,17 +19,19 @@ use plasmite::{Error, ErrorKind};
 const BATCH_MESSAGES: usize = 16 * 1024;
 const BATCH_BYTES: usize = 4 << 20;
 
-fn open_pool(client: &Client, a: &AppendArgs) -> Result<Pool, Error> {
-    if a.create {
+/// Opens the pool a writing command names, creating it (of `size` bytes)
+/// when `create` is set; a missing pool otherwise gets a hint.
+pub(super) fn open_pool(client: &Client, pool: &str, create: bool, size: u64) -> Result<Pool, Error> {
+    if create {
         let options = PoolOptions {
-            size_bytes: a.size,
+            size_bytes: size,
             ..PoolOptions::default()
         };
-        return client.open_or_create_pool(&a.pool, options);
+        return client.open_or_create_pool(pool, options);
     }
-    client.open_pool(&a.pool).map_err(|e| {
+    client.open_pool(pool).map_err(|e| {
         if e.kind() == ErrorKind::NotFound {
-            e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool))
+            e.with_hint(format!("create it with `pls create {pool}` or pass --create"))
         } else {
             e
         }
@@ -45,7 +47,7 @@ pub fn run(client: &Client, a: AppendArgs, ui: &Ui) -> Result<Outcome, Error> {
         }
         return super::remote::append(&url, a, ui);
     }
-    let pool = open_pool(client, &a)?;
+    let pool = open_pool(client, &a.pool, a.create, a.size)?;
     let durability = match a.durability {
         DurabilityArg::Fast => Durability::Fast,
         DurabilityArg::Flush => Durability::Flush,

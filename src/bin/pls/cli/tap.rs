@@ -25,7 +25,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::output::Ui;
 use super::{DurabilityArg, Outcome, TapArgs};
 use crate::signals;
-use plasmite::{encode_tags, Batch, Client, Durability, Error, ErrorKind, Pool, PoolOptions};
+use plasmite::{encode_tags, Batch, Client, Durability, Error, ErrorKind, Pool};
 
 /// Longest line recorded whole; a longer one is cut into pieces of this size.
 const MAX_LINE: usize = 64 << 10;
@@ -52,23 +52,6 @@ impl Stream {
 enum Event {
     Line(Stream, Vec<u8>),
     Failed(Error),
-}
-
-fn open_pool(client: &Client, a: &TapArgs) -> Result<Pool, Error> {
-    if a.create {
-        let options = PoolOptions {
-            size_bytes: a.size,
-            ..PoolOptions::default()
-        };
-        return client.open_or_create_pool(&a.pool, options);
-    }
-    client.open_pool(&a.pool).map_err(|e| {
-        if e.kind() == ErrorKind::NotFound {
-            e.with_hint(format!("create it with `pls create {}` or pass --create", a.pool))
-        } else {
-            e
-        }
-    })
 }
 
 /// Reads one of the command's streams: copies it through (unless quiet)
@@ -183,7 +166,7 @@ pub fn run(client: &Client, a: TapArgs, ui: &Ui) -> Result<Outcome, Error> {
         return Err(Error::usage("tap records into a local pool only")
             .with_hint("tap into a local pool, then serve it, or pipe the command into `pls append URL`"));
     }
-    let pool = open_pool(client, &a)?;
+    let pool = super::append::open_pool(client, &a.pool, a.create, a.size)?;
     let durability = match a.durability {
         DurabilityArg::Fast => Durability::Fast,
         DurabilityArg::Flush => Durability::Flush,
