@@ -5,6 +5,7 @@
 //! pieces both faces share.
 
 mod cli;
+mod mcp;
 mod serve;
 mod signals;
 mod units;

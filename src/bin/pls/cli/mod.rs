@@ -166,6 +166,8 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Serve the pools of a directory over HTTP
     Serve(crate::serve::ServeArgs),
+    /// Serve the pools of --dir to MCP clients (AI agents) over stdio
+    Mcp(crate::mcp::McpArgs),
     /// Print a shell completion script
     #[command(visible_alias = "completion")]
     Completions(CompletionsArgs),
@@ -606,6 +608,10 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Version => admin::version(ui),
         Command::Doctor(a) => admin::doctor(&client, a, ui),
         Command::Serve(a) => admin::serve(&client, a),
+        Command::Mcp(a) => match crate::mcp::run_cli(client.dir().to_path_buf(), a)? {
+            true => Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
+            false => Ok(Outcome::Done),
+        },
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
     }

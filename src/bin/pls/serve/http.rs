@@ -75,6 +75,10 @@ pub struct Head {
     pub content_type: Option<String>,
     /// `Origin` header value (browsers; for CORS).
     pub origin: Option<String>,
+    /// `Accept` header value (MCP clients; `/mcp`).
+    pub accept: Option<String>,
+    /// `MCP-Protocol-Version` header value (`/mcp`).
+    pub mcp_protocol_version: Option<String>,
     /// Body framing.
     pub body: BodyFraming,
     /// `Expect: 100-continue` was sent.
@@ -98,16 +102,19 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         100 => "Continue",
         200 => "OK",
+        202 => "Accepted",
         204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        406 => "Not Acceptable",
         408 => "Request Timeout",
         409 => "Conflict",
         410 => "Gone",
         413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
         417 => "Expectation Failed",
         423 => "Locked",
         431 => "Request Header Fields Too Large",
@@ -574,6 +581,8 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
         authorization: None,
         content_type: None,
         origin: None,
+        accept: None,
+        mcp_protocol_version: None,
         body: BodyFraming::None,
         expect_continue: false,
     };
@@ -607,6 +616,10 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
             head.authorization = Some(h.value.to_vec());
         } else if name.eq_ignore_ascii_case("origin") {
             head.origin = Some(String::from_utf8_lossy(h.value).trim().to_string());
+        } else if name.eq_ignore_ascii_case("accept") {
+            head.accept = Some(String::from_utf8_lossy(h.value).trim().to_string());
+        } else if name.eq_ignore_ascii_case("mcp-protocol-version") {
+            head.mcp_protocol_version = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("content-type") {
             head.content_type = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("expect") {

@@ -17,6 +17,7 @@ mod http;
 mod http_error;
 mod init;
 mod lite3;
+mod mcp;
 mod pools;
 mod routes;
 mod tail;

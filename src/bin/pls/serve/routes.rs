@@ -9,7 +9,7 @@ use plasmite::{Batch, Durability, Error, ErrorKind, Filter, GapPolicy, Result, S
 use super::auth::Op;
 use super::http::{Conn, Head};
 use super::http_error::{public_error_json, HttpError};
-use super::{lite3, tail, Shared};
+use super::{lite3, mcp, tail, Shared};
 
 /// What a route answers.
 pub enum Reply {
@@ -21,6 +21,8 @@ pub enum Reply {
     Tail(tail::Plan),
     /// The answer to a browser's CORS preflight.
     Preflight,
+    /// An answer of the MCP endpoint ([`mcp::route`]).
+    Mcp(mcp::Answer),
 }
 
 type Routed = std::result::Result<Reply, HttpError>;
@@ -43,10 +45,14 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             Ok(200)
         }
         Ok(Reply::Tail(plan)) => tail::run(shared, conn, head, plan),
+        Ok(Reply::Mcp(answer)) => mcp::send(conn, answer),
         Ok(Reply::Preflight) => {
             let headers = [
                 ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
-                ("access-control-allow-headers", "authorization, content-type"),
+                (
+                    "access-control-allow-headers",
+                    "authorization, content-type, mcp-protocol-version, mcp-session-id",
+                ),
                 ("access-control-max-age", "600"),
             ];
             conn.respond(204, "text/plain", &headers, b"")?;
@@ -159,6 +165,9 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
         }
         _ => {}
     }
+    if path == "/mcp" {
+        return Ok(Reply::Mcp(mcp::route(shared, conn, head)));
+    }
     let Some(rest) = path.strip_prefix("/v0/") else {
         return Err(no_route(m, path));
     };
@@ -232,7 +241,11 @@ fn parse_seq(s: &str) -> Result<u64> {
     })
 }
 
-fn read_body(shared: &Shared, conn: &mut Conn, head: &Head) -> std::result::Result<Vec<u8>, HttpError> {
+pub(super) fn read_body(
+    shared: &Shared,
+    conn: &mut Conn,
+    head: &Head,
+) -> std::result::Result<Vec<u8>, HttpError> {
     conn.read_body(head, shared.max_body).map_err(|e| match e {
         None => HttpError::new(
             413,
@@ -272,7 +285,7 @@ fn body_pool_name(v: &serde_json::Value) -> Result<String> {
 /// The info object a client gets. In write-only mode what only readers
 /// may learn (bounds, counts, fill, message times) is null, the shape
 /// unchanged, so that clients which open a pool before appending still work.
-fn pool_json(shared: &Shared, info: &plasmite::PoolInfo) -> serde_json::Value {
+pub(super) fn pool_json(shared: &Shared, info: &plasmite::PoolInfo) -> serde_json::Value {
     let mut v = info.to_public_json();
     if shared.auth.access() == super::Access::WriteOnly {
         v["bounds"] = serde_json::json!({ "oldest": null, "newest": null });
