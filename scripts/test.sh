@@ -57,3 +57,8 @@ cargo test --workspace --doc
 if [ -f node/package.json ]; then
   (cd node && npm test)
 fi
+# The MCP server driven by the official MCP TypeScript SDK client (both
+# transports), against the target/debug/pls the cargo tests built.
+if [ -f tests/mcp/package.json ]; then
+  (cd tests/mcp && npm test)
+fi
