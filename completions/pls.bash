@@ -61,6 +61,9 @@ _pls() {
             pls,man)
                 cmd="pls__subcmd__man"
                 ;;
+            pls,mcp)
+                cmd="pls__subcmd__mcp"
+                ;;
             pls,pool)
                 cmd="pls__subcmd__pool"
                 ;;
@@ -111,6 +114,9 @@ _pls() {
                 ;;
             pls__subcmd__help,man)
                 cmd="pls__subcmd__help__subcmd__man"
+                ;;
+            pls__subcmd__help,mcp)
+                cmd="pls__subcmd__help__subcmd__mcp"
                 ;;
             pls__subcmd__help,pool)
                 cmd="pls__subcmd__help__subcmd__pool"
@@ -188,7 +194,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex list info delete doctor serve completions completion man version help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex list info delete doctor serve mcp completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,7 +592,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create append get tail follow pool tap duplex list info delete doctor serve completions man version help"
+            opts="create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -754,6 +760,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -952,6 +972,28 @@ _pls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__mcp)
+            opts="-h --read-only --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand delete 'Delete pools'
             cand doctor 'Check pool files for damage'
             cand serve 'Serve the pools of a directory over HTTP'
+            cand mcp 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
             cand completions 'Print a shell completion script'
             cand completion 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
@@ -395,6 +396,13 @@ set edit:completion:arg-completer[pls] = {|@words|
         }
         &'pls;serve;help;help'= {
         }
+        &'pls;mcp'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --read-only 'Offer only the tools that read (no create, delete or feed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pls;completions'= {
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
@@ -434,6 +442,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand delete 'Delete pools'
             cand doctor 'Check pool files for damage'
             cand serve 'Serve the pools of a directory over HTTP'
+            cand mcp 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
@@ -470,6 +479,8 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;serve;init'= {
         }
         &'pls;help;serve;check'= {
+        }
+        &'pls;help;mcp'= {
         }
         &'pls;help;completions'= {
         }

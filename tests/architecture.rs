@@ -111,3 +111,16 @@ fn the_server_never_imports_the_command_and_the_library_never_the_application() 
         }
     }
 }
+
+#[test]
+fn the_mcp_server_imports_neither_the_command_nor_the_http_server() {
+    let mut files = Vec::new();
+    rust_files(&src().join("bin/pls/mcp"), &mut files);
+    assert!(!files.is_empty());
+    for f in files {
+        let refs = crate_refs(&std::fs::read_to_string(&f).unwrap());
+        for app in ["cli", "serve"] {
+            assert!(!refs.contains(app), "{} imports crate::{app}", f.display());
+        }
+    }
+}

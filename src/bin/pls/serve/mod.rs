@@ -85,6 +85,8 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
   curl -sN \"$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000\"
   curl -sN \"$B/v0/pools/events/tail_lite3?since_seq=1&max=100\" -o frames.bin
   curl -s -X DELETE $B/v0/pools/events
+  curl -s -X POST $B/mcp -H 'Content-Type: application/json' \\
+       -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}'   # MCP, docs/mcp.md
   (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error;
   tail_lite3 skips messages Lite3 cannot carry, or ends with an error given
   on_unconvertible=error)";
