@@ -293,6 +293,23 @@ fn stdio_wait_holds_back_nothing_and_ends_with_input() {
         (Some(1), Some(false))
     );
 
+    // A cancelled wait is not answered, even when a message then arrives
+    // (any stray answer to id 20 would fail one of the id checks below).
+    m.send(json!({"jsonrpc": "2.0", "id": 20, "method": "tools/call",
+        "params": {"name": "plasmite_wait", "arguments": {"pool": "events", "after_seq": 1, "timeout_ms": 60000}}}));
+    m.send(json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 20}}));
+    assert_eq!(m.request(21, "ping", json!({}))["id"], 21);
+    let out = serve_support::pls()
+        .arg("--dir")
+        .arg(m.dir())
+        .args(["append", "events", r#"{"second":true}"#])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = m.tool(22, "plasmite_wait", json!({"pool": "events", "after_seq": 1}));
+    assert_eq!(r["structuredContent"]["next_after_seq"], 2, "{r}");
+    assert_eq!(m.request(23, "ping", json!({}))["id"], 23);
+
     // A wait in progress when stdin ends is answered, and the server exits.
     m.send(json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
         "params": {"name": "plasmite_wait", "arguments": {"pool": "events", "timeout_ms": 60000}}}));

@@ -81,6 +81,9 @@ pub trait Backend: Sync {
 #[derive(Default)]
 pub struct Session {
     version: Mutex<Option<String>>,
+    /// Requests being handled, by id (as JSON text).
+    running: Mutex<HashSet<String>>,
+    /// Running requests the client cancelled.
     cancelled: Mutex<HashSet<String>>,
 }
 
@@ -89,7 +92,7 @@ impl Session {
     pub fn with_version(version: Option<String>) -> Session {
         Session {
             version: Mutex::new(version),
-            cancelled: Mutex::default(),
+            ..Session::default()
         }
     }
 
@@ -102,8 +105,18 @@ impl Session {
         self.cancelled.lock().expect("session").contains(&id.to_string())
     }
 
+    /// Marks the request of this id as running, so that a cancellation
+    /// that arrives before its handling starts still reaches it. (Only a
+    /// running request can be cancelled: a late cancellation is dropped, and
+    /// a later request reusing the id is not affected.)
+    pub fn begin(&self, id: &Value) {
+        self.running.lock().expect("session").insert(id.to_string());
+    }
+
     fn forget(&self, id: &Value) {
-        self.cancelled.lock().expect("session").remove(&id.to_string());
+        let key = id.to_string();
+        self.running.lock().expect("session").remove(&key);
+        self.cancelled.lock().expect("session").remove(&key);
     }
 }
 
@@ -245,6 +258,7 @@ fn handle_message(
             "initialize must not be part of a batch",
         ));
     }
+    session.begin(&id);
     let call_stop = || stop(&id) || session.is_cancelled(&id);
     let call = Call {
         backend,
@@ -266,7 +280,10 @@ fn handle_message(
 fn notification(session: &Session, method: &str, params: &Map<String, Value>) {
     if method == "notifications/cancelled" {
         if let Some(id) = params.get("requestId") {
-            session.cancelled.lock().expect("session").insert(id.to_string());
+            let key = id.to_string();
+            if session.running.lock().expect("session").contains(&key) {
+                session.cancelled.lock().expect("session").insert(key);
+            }
         }
     }
     // notifications/initialized and any other notification: nothing to do.

@@ -168,6 +168,9 @@ pub fn run_cli(dir: PathBuf, args: McpArgs) -> Result<bool> {
             handle(value);
             return;
         }
+        if let Some(id) = value.get("id") {
+            session.begin(id);
+        }
         busy.fetch_add(1, Ordering::SeqCst);
         let (h, b) = (handle.clone(), busy.clone());
         let spawned = std::thread::Builder::new()
