@@ -328,6 +328,69 @@ fn stdio_wait_holds_back_nothing_and_ends_with_input() {
     );
 }
 
+#[test]
+fn stdio_reads_say_when_retention_dropped_messages() {
+    let mut m = Mcp::start(&[]);
+    m.initialize("2025-06-18");
+    let r = m.tool(1, "plasmite_pool_create", json!({"name": "small", "size": "64K"}));
+    assert!(r.get("isError").is_none(), "{r}");
+    let filler = "x".repeat(1000);
+    for i in 0..10 {
+        let batch: Vec<Value> = (0..20).map(|_| json!({"data": {"f": filler}})).collect();
+        let r = m.tool(
+            10 + i,
+            "plasmite_feed",
+            json!({"pool": "small", "messages": batch}),
+        );
+        assert!(r.get("isError").is_none(), "{r}");
+    }
+    let r = m.tool(
+        30,
+        "plasmite_read",
+        json!({"pool": "small", "after_seq": 0, "count": 5}),
+    );
+    let got = &r["structuredContent"];
+    assert_eq!(got["fell_behind"], true, "{got}");
+    let oldest = got["oldest_available_seq"].as_u64().unwrap();
+    assert!(oldest > 1);
+    assert_eq!(got["messages"][0]["seq"].as_u64(), Some(oldest));
+    assert_eq!(got["newest_available_seq"], 200);
+    assert_eq!(got["has_more"], true);
+    assert_eq!(got["next_after_seq"].as_u64(), Some(oldest + 4));
+    let r = m.tool(
+        31,
+        "plasmite_wait",
+        json!({"pool": "small", "after_seq": 0, "count": 2}),
+    );
+    let got = &r["structuredContent"];
+    assert_eq!(
+        (got["fell_behind"].as_bool(), got["timed_out"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(got["last_returned_seq"].as_u64(), Some(oldest + 1));
+    // The newest N, byte-bounded: never more than asked.
+    let r = m.tool(32, "plasmite_read", json!({"pool": "small", "count": 3}));
+    let seqs: Vec<u64> = r["structuredContent"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [198, 199, 200]);
+    let r = m.tool(
+        33,
+        "plasmite_read",
+        json!({"pool": "small", "count": 3, "where": ".seq % 2 == 0"}),
+    );
+    let seqs: Vec<u64> = r["structuredContent"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, [196, 198, 200]);
+}
+
 // ------------------------------------------------------------------ HTTP
 
 fn mcp_post(s: &Server, headers: &[(&str, &str)], body: &str) -> serve_support::Response {

@@ -165,6 +165,8 @@ async function exercise(client, dir) {
   );
   assert.equal(recent.next_after_seq, 4);
   assert.equal(recent.has_more, false);
+  assert.equal(recent.oldest_available_seq, 1);
+  assert.equal(recent.newest_available_seq, 4);
   const page = await call(client, "plasmite_read", { pool: "events", after_seq: 1, count: 2 });
   assert.deepEqual(
     page.messages.map((m) => m.seq),
@@ -188,7 +190,11 @@ async function exercise(client, dir) {
 
   // A wait with nothing new times out, bounded.
   const quiet = await call(client, "plasmite_wait", { pool: "events", after_seq: 4, timeout_ms: 200 });
-  assert.deepEqual(quiet, { messages: [], next_after_seq: 4, timed_out: true });
+  assert.deepEqual(quiet.messages, []);
+  assert.equal(quiet.next_after_seq, 4);
+  assert.equal(quiet.timed_out, true);
+  assert.equal(quiet.last_returned_seq, null);
+  assert.equal(quiet.fell_behind, false);
   // Messages already there after after_seq: at once.
   const ready = await call(client, "plasmite_wait", { pool: "events", after_seq: 2 });
   assert.deepEqual(

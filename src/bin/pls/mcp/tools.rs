@@ -635,10 +635,20 @@ fn read_output() -> Value {
             "messages": {"type": "array", "items": envelope_schema()},
             "next_after_seq": {"type": ["integer", "null"], "description": "Pass as after_seq to continue after these messages"},
             "has_more": {"type": "boolean", "description": "More matching messages may follow next_after_seq"},
-            "oldest_seq": {"type": ["integer", "null"], "description": "Oldest seq the pool retains"},
-            "newest_seq": {"type": ["integer", "null"], "description": "Newest seq in the pool"},
+            "last_returned_seq": {"type": ["integer", "null"], "description": "Seq of the last message returned (null: none)"},
+            "oldest_available_seq": {"type": ["integer", "null"], "description": "Oldest seq the pool retains (null: empty)"},
+            "newest_available_seq": {"type": ["integer", "null"], "description": "Newest seq in the pool (null: empty)"},
+            "fell_behind": {"type": "boolean", "description": "Messages after after_seq were already dropped by retention; reading went on at the oldest retained one"},
         }),
-        &["messages", "next_after_seq", "has_more"],
+        &[
+            "messages",
+            "next_after_seq",
+            "has_more",
+            "last_returned_seq",
+            "oldest_available_seq",
+            "newest_available_seq",
+            "fell_behind",
+        ],
     )
 }
 
@@ -648,8 +658,20 @@ fn wait_output() -> Value {
             "messages": {"type": "array", "items": envelope_schema()},
             "next_after_seq": {"type": ["integer", "null"], "description": "Pass as after_seq on the next wait"},
             "timed_out": {"type": "boolean", "description": "No matching message arrived within timeout_ms"},
+            "last_returned_seq": {"type": ["integer", "null"], "description": "Seq of the last message returned (null: none)"},
+            "oldest_available_seq": {"type": ["integer", "null"], "description": "Oldest seq the pool retains (null: empty)"},
+            "newest_available_seq": {"type": ["integer", "null"], "description": "Newest seq in the pool (null: empty)"},
+            "fell_behind": {"type": "boolean", "description": "Messages after after_seq were already dropped by retention; waiting went on from the oldest retained one"},
         }),
-        &["messages", "next_after_seq", "timed_out"],
+        &[
+            "messages",
+            "next_after_seq",
+            "timed_out",
+            "last_returned_seq",
+            "oldest_available_seq",
+            "newest_available_seq",
+            "fell_behind",
+        ],
     )
 }
 
@@ -875,6 +897,7 @@ fn read(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
     };
     let mut got = Gathered::new();
     let mut has_more = false;
+    let skipped;
     match start {
         Some(start) => {
             // Forward from a point: the first `count` matches.
@@ -893,6 +916,7 @@ fn read(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
                 // Nothing matched: resume after what was looked at.
                 got.last_seq = c.next_seq().checked_sub(1).filter(|s| *s > 0).or(after);
             }
+            skipped = c.skipped();
         }
         None => {
             // The newest `count` matches. Unfiltered, the cursor starts
@@ -910,18 +934,22 @@ fn read(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
             if got.last_seq.is_none() {
                 got.last_seq = c.next_seq().checked_sub(1).filter(|s| *s > 0);
             }
+            skipped = c.skipped();
         }
     }
     let info = pool.info()?;
     if has_more && got.last_seq >= info.newest {
         has_more = false;
     }
+    let last = got.messages.back().and_then(|(m, _)| m["seq"].as_u64());
     Ok(json!({
         "next_after_seq": got.last_seq,
         "messages": got.into_vec(),
         "has_more": has_more,
-        "oldest_seq": info.oldest,
-        "newest_seq": info.newest,
+        "last_returned_seq": last,
+        "oldest_available_seq": info.oldest,
+        "newest_available_seq": info.newest,
+        "fell_behind": skipped > 0,
     }))
 }
 
@@ -999,9 +1027,14 @@ fn wait(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
     let got = sink.got;
     let timed_out = got.messages.is_empty() && end == FollowEnd::Timeout;
     let next = got.last_seq.or(after).or(from);
+    let info = pool.info()?;
     Ok(json!({
+        "last_returned_seq": got.last_seq,
         "messages": got.into_vec(),
         "next_after_seq": next,
         "timed_out": timed_out,
+        "oldest_available_seq": info.oldest,
+        "newest_available_seq": info.newest,
+        "fell_behind": c.skipped() > 0,
     }))
 }
