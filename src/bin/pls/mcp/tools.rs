@@ -48,7 +48,7 @@ the oldest and newest seq still held. Use plasmite_read to look at what is alrea
 `where` expression), and plasmite_wait to block (a bounded time) until new messages \
 arrive after a seq, instead of polling with read. Keep the returned next_after_seq and \
 pass it as after_seq to continue where you stopped. plasmite_feed appends one message or \
-many. Errors come back as tool results whose text is {\"error\":{\"kind\",\"message\",\"hint\"}}; \
+many. The tools listed are those this server's access mode allows. Errors come back as tool results whose text is {\"error\":{\"kind\",\"message\",\"hint\"}}; \
 kind is one of Usage, NotFound, AlreadyExists, Busy, Permission, Corrupt, Io, Internal, \
 RetentionGap.";
 
