@@ -914,7 +914,8 @@ fn read(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
             }
             if got.last_seq.is_none() {
                 // Nothing matched: resume after what was looked at.
-                got.last_seq = c.next_seq().checked_sub(1).filter(|s| *s > 0).or(after);
+                let looked = c.next_seq().saturating_sub(1).max(after.unwrap_or(0));
+                got.last_seq = Some(looked).filter(|s| *s > 0);
             }
             skipped = c.skipped();
         }
