@@ -636,3 +636,127 @@ fn http_waits_share_the_tail_slots_and_wake_on_append() {
         (Some(1), Some(false))
     );
 }
+
+/// Runs `bin mcp --dir DIR` on `requests` (one per line, stdin then closed)
+/// and returns the answers by id.
+fn one_shot(
+    bin: &std::path::Path,
+    dir: &std::path::Path,
+    requests: &[Value],
+) -> std::collections::HashMap<u64, Value> {
+    let mut child = std::process::Command::new(bin)
+        .arg("mcp")
+        .arg("--dir")
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for r in requests {
+        writeln!(stdin, "{r}").unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter_map(|v| Some((v["id"].as_u64()?, v)))
+        .collect()
+}
+
+/// Agent configurations carry over: every tool of the published plasmite
+/// 0.8.0 MCP server exists here with every argument it takes, and every
+/// member of its results is in ours (with `PLASMITE_REF_BIN`, as `.ci/run`
+/// sets it; otherwise skipped with a notice).
+#[test]
+fn tools_cover_the_existing_plasmite_mcp_server() {
+    let Some(reference) = std::env::var_os("PLASMITE_REF_BIN").filter(|p| !p.is_empty()) else {
+        eprintln!(
+            "notice: PLASMITE_REF_BIN is not set: the comparison with plasmite 0.8.0's MCP server is skipped"
+        );
+        return;
+    };
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let call = |id: u64, name: &str, args: Value| json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": name, "arguments": args}});
+    let requests = [
+        init,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+        call(
+            3,
+            "plasmite_feed",
+            json!({"pool": "ev", "data": {"a": 1}, "tags": ["t"], "create": true}),
+        ),
+        call(
+            4,
+            "plasmite_read",
+            json!({"pool": "ev", "count": 5, "tags": ["t"]}),
+        ),
+        call(5, "plasmite_fetch", json!({"pool": "ev", "seq": 1})),
+        call(
+            6,
+            "plasmite_wait",
+            json!({"pool": "ev", "after_seq": 0, "timeout_ms": 100}),
+        ),
+        call(7, "plasmite_pool_info", json!({"pool": "ev"})),
+        call(8, "plasmite_pool_list", json!({})),
+        call(
+            9,
+            "plasmite_pool_create",
+            json!({"name": "other", "size": 1048576}),
+        ),
+        call(10, "plasmite_pool_delete", json!({"pool": "other"})),
+    ];
+    let theirs_dir = tempfile::tempdir().unwrap();
+    let ours_dir = tempfile::tempdir().unwrap();
+    let theirs = one_shot(std::path::Path::new(&reference), theirs_dir.path(), &requests);
+    let ours = one_shot(
+        std::path::Path::new(env!("CARGO_BIN_EXE_pls")),
+        ours_dir.path(),
+        &requests,
+    );
+    let tools =
+        |answers: &std::collections::HashMap<u64, Value>| -> std::collections::HashMap<String, Vec<String>> {
+            answers[&2]["result"]["tools"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    let args = t["inputSchema"]["properties"]
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .cloned()
+                        .collect();
+                    (t["name"].as_str().unwrap().to_string(), args)
+                })
+                .collect()
+        };
+    let (their_tools, our_tools) = (tools(&theirs), tools(&ours));
+    assert!(their_tools.len() >= 8, "{their_tools:?}");
+    for (name, args) in &their_tools {
+        let ours = our_tools
+            .get(name)
+            .unwrap_or_else(|| panic!("no tool {name} here"));
+        for a in args {
+            assert!(ours.contains(a), "{name} lacks argument {a:?}");
+        }
+    }
+    for id in 3..=10 {
+        let t = &theirs[&id]["result"];
+        let o = &ours[&id]["result"];
+        assert!(
+            t.get("isError").is_none() && o.get("isError").is_none(),
+            "{id}: {t} / {o}"
+        );
+        for key in t["structuredContent"].as_object().unwrap().keys() {
+            assert!(
+                o["structuredContent"].get(key).is_some(),
+                "call {id}: no {key:?} in {o}"
+            );
+        }
+    }
+}
