@@ -75,6 +75,8 @@ pub struct Head {
     pub content_type: Option<String>,
     /// `Origin` header value (browsers; for CORS).
     pub origin: Option<String>,
+    /// `Last-Event-ID` header value (an EventSource resuming `events`).
+    pub last_event_id: Option<String>,
     /// Body framing.
     pub body: BodyFraming,
     /// `Expect: 100-continue` was sent.
@@ -98,6 +100,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         100 => "Continue",
         200 => "OK",
+        301 => "Moved Permanently",
         204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
@@ -574,6 +577,7 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
         authorization: None,
         content_type: None,
         origin: None,
+        last_event_id: None,
         body: BodyFraming::None,
         expect_continue: false,
     };
@@ -607,6 +611,8 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
             head.authorization = Some(h.value.to_vec());
         } else if name.eq_ignore_ascii_case("origin") {
             head.origin = Some(String::from_utf8_lossy(h.value).trim().to_string());
+        } else if name.eq_ignore_ascii_case("last-event-id") {
+            head.last_event_id = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("content-type") {
             head.content_type = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("expect") {

@@ -9,7 +9,8 @@
 //! Modules: `http` (the connection layer), `routes` (one library call per
 //! route), `tail` (streams), `auth` (token and access mode), `pools` (names
 //! to files, and the cache of open pools), `http_error` (errors with their
-//! status), `lite3` (Lite3 content types and tail framing). The server never
+//! status), `lite3` (Lite3 content types and tail framing), `ui` (the web
+//! console's embedded files, served at `/ui`). The server never
 //! imports the command (`crate::cli`): it is started with [`run_cli`].
 
 mod auth;
@@ -20,6 +21,7 @@ mod lite3;
 mod pools;
 mod routes;
 mod tail;
+mod ui;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
