@@ -27,6 +27,7 @@ mod lite3_pool;
 mod lite3_props;
 mod lite3_vectors;
 mod remote_cli;
+mod serve_events;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;
