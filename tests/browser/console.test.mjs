@@ -25,11 +25,10 @@ const servers = [];
 let browser;
 
 /** A running `pls serve` on a free port over a fresh directory. */
-async function startServer(args = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'pls-console-'));
+async function startServer(args = [], { dir = mkdtempSync(join(tmpdir(), 'pls-console-')), port = 0 } = {}) {
   const env = { ...process.env };
   delete env.PLASMITE_TOKEN;
-  const child = spawn(PLS, ['serve', dir, '--port', '0', '--quiet', ...args], {
+  const child = spawn(PLS, ['serve', dir, '--port', String(port), '--quiet', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env,
   });
@@ -38,20 +37,20 @@ async function startServer(args = []) {
     lines.once('line', res);
     child.once('exit', (code) => rej(new Error('pls serve exited ' + code)));
   });
-  const port = Number(/127\.0\.0\.1:(\d+)/.exec(first)?.[1]);
-  assert.ok(port, 'no port in ' + first);
-  const s = { child, dir, url: `http://127.0.0.1:${port}`, token: null };
+  const bound = Number(/127\.0\.0\.1:(\d+)/.exec(first)?.[1]);
+  assert.ok(bound, 'no port in ' + first);
+  const s = { child, dir, port: bound, url: `http://127.0.0.1:${bound}`, token: null };
   servers.push(s);
   return s;
 }
 
-async function stopServer(s) {
-  if (s.child.exitCode === null) {
+async function stopServer(s, { keepDir = false } = {}) {
+  if (s.child.exitCode === null && s.child.signalCode === null) {
     const gone = new Promise((res) => s.child.once('exit', res));
     s.child.kill('SIGTERM');
     await gone;
   }
-  rmSync(s.dir, { recursive: true, force: true });
+  if (!keepDir) rmSync(s.dir, { recursive: true, force: true });
 }
 
 /** A protocol call from the test itself (setup and checks). */
@@ -273,6 +272,47 @@ test('a read-only server hides the append form; nothing comes from another origi
     { timeout: 5000 });
   assert.equal(await page.$('#append-form'), null);
   assert.deepEqual([...origins], [s.url]);
+  await page.close();
+});
+
+test('a browser EventSource reads the events route and resumes by Last-Event-ID', async () => {
+  const s = await startServer();
+  await call(s, 'POST', '/v0/pools', { pool: 'es' });
+  await pls(s, ['append', 'es', '-q'], '{"n":1}\n{"n":2}\n{"n":3}\n');
+  const page = await newPage(s);
+  // Each stream ends after 300 ms without a message; the EventSource then
+  // reconnects by itself, sending the last id it got.
+  await page.evaluate(() => {
+    window.__seen = [];
+    const es = new EventSource('../v0/pools/es/events?last=2&timeout_ms=300');
+    window.__es = es;
+    es.onmessage = (e) => window.__seen.push([Number(e.lastEventId), JSON.parse(e.data).seq]);
+  });
+  await page.waitForFunction(() => window.__seen.length === 2, { timeout: 5000 });
+  await pls(s, ['append', 'es', '-q'], '{"n":4}\n{"n":5}\n');
+  await page.waitForFunction(() => window.__seen.length >= 4, { timeout: 15000 });
+  await new Promise((r) => setTimeout(r, 300));
+  const seen = await page.evaluate(() => { window.__es.close(); return window.__seen; });
+  assert.deepEqual(seen, [[2, 2], [3, 3], [4, 4], [5, 5]], 'no repeat, no loss across reconnects');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('after the server restarts, the pool page resumes after the last seq it got', async () => {
+  const s = await startServer();
+  await call(s, 'POST', '/v0/pools', { pool: 'r' });
+  await pls(s, ['append', 'r', '-q'], '{"n":1}\n{"n":2}\n{"n":3}\n');
+  const page = await newPage(s, '#/pool/r');
+  await page.waitForSelector('#list .row[data-seq="3"]');
+  await stopServer(s, { keepDir: true });
+  await page.waitForFunction(() => document.querySelector('#tail-status').classList.contains('down'),
+    { timeout: 5000 });
+  await pls(s, ['append', 'r', '-q'], '{"n":4}\n{"n":5}\n');
+  await startServer([], { dir: s.dir, port: s.port });
+  await page.waitForSelector('#list .row[data-seq="5"]', { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#tail-status').textContent === 'live');
+  const seqs = await page.$$eval('#list .row', (rows) => rows.map((r) => Number(r.dataset.seq)));
+  assert.deepEqual(seqs, [5, 4, 3, 2, 1], 'each message once, newest first');
   await page.close();
 });
 
