@@ -57,3 +57,10 @@ cargo test --workspace --doc
 if [ -f node/package.json ]; then
   (cd node && npm test)
 fi
+# The web console in a real headless Chromium (Debian's chromium package),
+# against the pls just built.
+if [ -f tests/browser/package.json ]; then
+  cargo build --quiet --bin pls
+  [ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund)
+  (cd tests/browser && PLS_BIN="$root/target/debug/pls" npm test)
+fi

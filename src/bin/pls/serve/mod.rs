@@ -85,10 +85,12 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
   curl -s $B/v0/pools/events/messages/1/lite3 -o msg.lite3
   curl -sN \"$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000\"
   curl -sN \"$B/v0/pools/events/tail_lite3?since_seq=1&max=100\" -o frames.bin
+  curl -sN \"$B/v0/pools/events/events?last=10\"            # Server-Sent Events (id: = seq)
   curl -s -X DELETE $B/v0/pools/events
   (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error;
   tail_lite3 skips messages Lite3 cannot carry, or ends with an error given
-  on_unconvertible=error)";
+  on_unconvertible=error; events resumes after the seq in a Last-Event-ID header)
+Web console: open $B/ui/ in a browser (pools, live tail, filters, inspector, append).";
 
 /// Serve the pools of a directory over HTTP (protocol v0).
 #[derive(Debug, Args)]
