@@ -316,6 +316,26 @@ test('after the server restarts, the pool page resumes after the last seq it got
   await page.close();
 });
 
+test('a burst larger than a frame can list is sampled, and the page says so', async () => {
+  const s = await startServer();
+  await call(s, 'POST', '/v0/pools', { pool: 'burst', size_bytes: 16 << 20 });
+  const page = await newPage(s, '#/pool/burst');
+  await page.waitForFunction(() => document.querySelector('#tail-status')?.textContent === 'live');
+  // 20,000 messages in one write: one commit, far more than one frame's share.
+  let lines = '';
+  for (let i = 1; i <= 20000; i++) lines += `{"i":${i}}\n`;
+  await pls(s, ['append', 'burst', '-q'], lines);
+  await page.waitForFunction(() => document.querySelector('#newest-seq').textContent === '20,000', { timeout: 5000 });
+  await page.waitForFunction(() => /^sampling: [\d,]+ messages/.test(document.querySelector('#sampling').textContent),
+    { timeout: 5000 });
+  assert.equal(await text(page, '#list .row:first-child .seq'), '20000', 'the newest is listed');
+  // The notice goes once messages come at a pace the list can take.
+  await pls(s, ['append', 'burst', '-q', '{"i":20001}']);
+  await page.waitForFunction(() => document.querySelector('#sampling').textContent === '', { timeout: 10000 });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('under 10,000 messages/s for 10 s the page stays responsive and current', async () => {
   const s = await startServer();
   await call(s, 'POST', '/v0/pools', { pool: 'load', size_bytes: 64 << 20 });

@@ -8,7 +8,7 @@
 /// requests from this server only, no inline script or style, no plugins,
 /// frames, forms posting elsewhere or `<base>` changes.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+    connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
 /// One answer of `/ui`.

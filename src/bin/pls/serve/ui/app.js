@@ -505,6 +505,8 @@
       samplingEl.textContent = recentDrops > 0
         ? 'sampling: ' + fmtInt(recentDrops) + ' messages in the last 2 s were not listed (too fast to show each)'
         : '';
+      // The notice ends 2 s after the last drop, messages or not.
+      if (recentDrops > 0) setTimeout(queueFrame, 500);
       if (incoming.length) {
         const added = incoming.length;
         for (const line of incoming) entries.push({ seq: seqOf(line), line });
