@@ -333,3 +333,17 @@ fn the_console_is_served_with_a_strict_policy() {
     assert_eq!(v["token_required"], true);
     assert_eq!(v["protocol"], 0);
 }
+
+#[test]
+fn serve_check_names_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = serve_support::pls()
+        .arg("serve")
+        .arg(dir.path())
+        .args(["--port", "9799", "check", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["check"]["console_url"], "http://127.0.0.1:9799/ui/");
+}
