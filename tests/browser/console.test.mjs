@@ -166,6 +166,15 @@ test('the pool page: live tail, filters, inspector, append form, text only', asy
   await page.click('#filter-apply');
   await page.waitForFunction(() => /Usage/.test(document.querySelector('#tail-status').textContent), { timeout: 5000 });
   await page.click('#filter-clear');
+  // A closed time range: its messages, then the stream is complete.
+  const times = await (await fetch(s.url + '/v0/pools/events/tail?since_seq=31&max=2')).text();
+  const [t31, t32] = times.trim().split('\n').map((l) => JSON.parse(l).time);
+  await page.type('#filter-since', t31);
+  await page.type('#filter-until', t32);
+  await page.click('#filter-apply');
+  await page.waitForFunction(() => /^complete/.test(document.querySelector('#tail-status').textContent), { timeout: 5000 });
+  assert.deepEqual(await page.$$eval('#list .row', (l) => l.map((r) => r.dataset.seq)), ['32', '31']);
+  await page.click('#filter-clear');
   await page.type('#filter-since', new Date(Date.now() + 3600e3).toISOString());
   await page.click('#filter-apply');
   await page.waitForFunction(() => document.querySelector('#tail-status').textContent === 'live', { timeout: 5000 });
@@ -183,6 +192,18 @@ test('the pool page: live tail, filters, inspector, append form, text only', asy
   const raw = JSON.parse(await text(page, '#inspector-raw'));
   assert.deepEqual(raw.meta.tags, ['ops', 'deploy']);
   assert.equal(raw.seq, 31);
+  await browser.defaultBrowserContext().overridePermissions(s.url,
+    ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+  await page.bringToFront();
+  await page.click('#copy-data');
+  await page.waitForFunction(() => /copie/.test(document.querySelector('#inspector .actions').textContent));
+  assert.equal(await text(page, '#inspector .actions span'), 'copied');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), pretty);
+  // The keyboard opens one too.
+  await page.focus('#list .row[data-seq="30"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#inspector-seq')?.textContent === '30');
+  await page.click('#list .row[data-seq="31"]');
   await shot(page, 'pool');
 
   // The append form appends (data as written, tags, durability).

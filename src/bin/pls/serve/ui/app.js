@@ -387,9 +387,10 @@
         const entry = entries[n - 1 - i];   // newest first
         let row = rowPool[used];
         if (!row) {
-          row = el('div', { class: 'row' }, el('span', { class: 'seq' }), el('span', { class: 'time' }),
-            el('span', { class: 'tags' }), el('span', { class: 'data' }));
+          row = el('div', { class: 'row', tabindex: '0', role: 'button' }, el('span', { class: 'seq' }),
+            el('span', { class: 'time' }), el('span', { class: 'tags' }), el('span', { class: 'data' }));
           row.addEventListener('click', () => inspect(row.entry));
+          row.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') inspect(row.entry); });
           rowPool.push(row);
         }
         if (!row.isConnected) spacer.append(row);
@@ -411,7 +412,7 @@
         rowPool[j].entry = null;
       }
     }
-    list.addEventListener('scroll', () => { if (!paused) renderList(); else renderList(); });
+    list.addEventListener('scroll', renderList);
 
     function envOf(entry) {
       if (entry.env === undefined) {
@@ -563,6 +564,7 @@
       ctrl = new AbortController();
       const mine = ctrl;
       let fatal = false;
+      let ended = false;
       try {
         const resp = await fetch(API + poolPath(name) + '/tail?' + tailQuery(),
           { headers: headers(), signal: mine.signal, cache: 'no-store' });
@@ -582,7 +584,7 @@
         let buf = '';
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) break;
+          if (done) { ended = true; break; }
           buf += dec.decode(value, { stream: true });
           let start = 0;
           let nl;
@@ -596,6 +598,11 @@
         if (mine.signal.aborted || stopped) return;
         setStatus('down', 'disconnected: ' + describe(err));
       } finally {
+        if (ended && filters.until && !stopped && !mine.signal.aborted) {
+          // The stream reached the end of the time range: nothing more will come.
+          fatal = true;
+          setStatus('', 'complete: the time range ends at ' + absoluteTime(filters.until));
+        }
         if (!stopped && !mine.signal.aborted && !fatal) {
           // Resume after the last message received (since_seq).
           if (statusEl.textContent === 'live' || statusEl.textContent === 'paused') setStatus('down', 'reconnecting…');
