@@ -262,7 +262,10 @@
         render(v.pools || []);
       } catch (err) {
         if (stopped) return;
-        if (needToken(err)) return;
+        if (needToken(err)) {
+          status.textContent = 'waiting for a token';
+          return;
+        }
         status.textContent = describe(err);
         status.className = 'error';
       }
