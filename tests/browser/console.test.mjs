@@ -238,6 +238,10 @@ test('the pool page: live tail, filters, inspector, append form, text only', asy
   await page.waitForFunction(() => /paused · 1 new/.test(document.querySelector('#tail-status').textContent),
     { timeout: 5000 });
   assert.equal(await page.$('#list .row[data-seq="35"]'), null, 'held while paused');
+  await page.$eval('#list', (e) => { e.scrollTop = 40; e.dispatchEvent(new Event('scroll')); });
+  await page.$eval('#list', (e) => { e.scrollTop = 0; e.dispatchEvent(new Event('scroll')); });
+  assert.equal(await page.$('#list .row[data-seq="35"]'), null, 'held while paused and scrolled');
+  assert.equal(await text(page, '#list .row:first-child .seq'), '34');
   await page.click('#pause');
   await page.waitForSelector('#list .row[data-seq="35"]', { timeout: 2000 });
 

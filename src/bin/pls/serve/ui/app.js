@@ -316,6 +316,7 @@
     let infoTimer = null;
     let ctrl = null;                  // the tail's AbortController
     let entries = [];                 // {seq, line, env?}, oldest first
+    let held = null;                  // what the list shows while paused
     let incoming = [];                // lines not yet in `entries`
     let frameQueued = false;
     let paused = false;
@@ -380,14 +381,15 @@
     // -- the virtual list: only the visible rows exist in the DOM
     const rowPool = [];
     function renderList() {
-      const n = entries.length;
+      const shown = held || entries;
+      const n = shown.length;
       spacer.style.height = (n * ROW_H) + 'px';
       emptyEl.hidden = n > 0;
       const first = Math.max(0, Math.floor(list.scrollTop / ROW_H) - 2);
       const count = Math.ceil((list.clientHeight || 600) / ROW_H) + 4;
       let used = 0;
       for (let i = first; i < Math.min(n, first + count); i++) {
-        const entry = entries[n - 1 - i];   // newest first
+        const entry = shown[n - 1 - i];     // newest first
         let row = rowPool[used];
         if (!row) {
           row = el('div', { class: 'row', tabindex: '0', role: 'button' }, el('span', { class: 'seq' }),
@@ -618,6 +620,7 @@
     function restart() {
       if (ctrl) ctrl.abort();
       entries = [];
+      if (held) held = [];
       incoming = [];
       lastSeq = null;
       selected = null;
@@ -647,9 +650,11 @@
       paused = !paused;
       pauseBtn.textContent = paused ? 'Resume' : 'Pause';
       if (paused) {
+        held = entries.slice();
         newWhilePaused = 0;
         setStatus('paused', 'paused · 0 new');
       } else {
+        held = null;
         setStatus('live', 'live');
         list.scrollTop = 0;
         renderList();
