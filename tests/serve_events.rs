@@ -322,6 +322,13 @@ fn the_console_is_served_with_a_strict_policy() {
         !html.contains("<script>") && !html.contains("style="),
         "inline script or style"
     );
+    // plasmite 0.8's page addresses.
+    let r = s.get("/ui/pools/ev.1");
+    assert_eq!((r.status, r.header("location")), (301, Some("/ui/#/pool/ev.1")));
+    let r = s.get("/ui/pools");
+    assert_eq!((r.status, r.header("location")), (301, Some("/ui/")));
+    assert_eq!(s.get("/ui/pools/..").status, 404);
+    assert_eq!(s.get("/ui/pools/a%0d%0ab").status, 404);
     let r = s.get("/ui/nope.js");
     assert_eq!((r.status, r.kind()), (404, "NotFound".to_string()));
     let r = s.request("POST", "/ui/", &[], b"");

@@ -20,12 +20,12 @@ pub struct Asset {
     /// The file.
     pub body: &'static [u8],
     /// Where a redirect points.
-    location: Option<&'static str>,
+    location: Option<String>,
 }
 
 impl Asset {
     /// The security headers, and a redirect's `location`.
-    pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
         let mut h = vec![
             ("content-security-policy", CSP),
             ("x-content-type-options", "nosniff"),
@@ -35,8 +35,8 @@ impl Asset {
             ("cross-origin-resource-policy", "same-origin"),
             ("cache-control", "no-cache"),
         ];
-        if let Some(l) = self.location {
-            h.push(("location", l));
+        if let Some(l) = &self.location {
+            h.push(("location", l.as_str()));
         }
         h
     }
@@ -44,18 +44,32 @@ impl Asset {
 
 const HTML: &str = "text/html; charset=utf-8";
 
+fn redirect(to: String) -> Option<Asset> {
+    Some(Asset {
+        status: 301,
+        content_type: HTML,
+        body: b"",
+        location: Some(to),
+    })
+}
+
 /// The file served at `path` (`/ui` or under `/ui/`), if any.
 pub fn asset(path: &str) -> Option<Asset> {
+    // The page addresses of plasmite 0.8's console (`/ui/pools/NAME`) lead
+    // to the same pages here.
+    if let Some(rest) = path.strip_prefix("/ui/pools") {
+        let name = rest.trim_start_matches('/');
+        if name.is_empty() {
+            return redirect("/ui/".into());
+        }
+        let name = super::routes::percent_decode(name, false).ok()?;
+        plasmite::validate_name(&name).ok()?;
+        // A valid name is letters, digits, `.`, `_` and `-`: nothing to escape.
+        return redirect(format!("/ui/#/pool/{name}"));
+    }
     let (content_type, body): (&'static str, &'static [u8]) = match path {
         // Relative links in the page resolve under `/ui/` only.
-        "/ui" => {
-            return Some(Asset {
-                status: 301,
-                content_type: HTML,
-                body: b"",
-                location: Some("/ui/"),
-            })
-        }
+        "/ui" => return redirect("/ui/".into()),
         "/ui/" | "/ui/index.html" => (HTML, include_bytes!("ui/index.html")),
         "/ui/app.js" => ("text/javascript; charset=utf-8", include_bytes!("ui/app.js")),
         "/ui/app.css" => ("text/css; charset=utf-8", include_bytes!("ui/app.css")),
