@@ -159,6 +159,22 @@ fn events_carry_seq_as_id_and_the_envelope_as_data() {
 }
 
 #[test]
+fn a_message_written_over_lines_is_one_data_line() {
+    let (s, pool) = filled(&[], 0);
+    pool.append_json(
+        b"{\n  \"a\": [1,\r\n 2],\n  \"s\": \"x\\ny\"\n}",
+        &["t"],
+        Durability::Fast,
+    )
+    .unwrap();
+    let mut r = Sse::open(&s, "/v0/pools/ev/events?timeout_ms=100", &[]);
+    let events = r.events();
+    assert_eq!(seqs(&events), [1]);
+    let env: serde_json::Value = serde_json::from_str(&events[0].data[0]).unwrap();
+    assert_eq!(env["data"], serde_json::json!({"a": [1, 2], "s": "x\ny"}));
+}
+
+#[test]
 fn events_take_the_tail_parameters() {
     let (s, _pool) = filled(&[], 6);
     let mut r = Sse::open(&s, "/v0/pools/ev/events?last=2&timeout_ms=100", &[]);

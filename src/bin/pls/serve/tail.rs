@@ -275,17 +275,28 @@ impl FollowSink for Stream<'_> {
         } else {
             let mark = self.out.len();
             if self.sse.is_some() {
-                // The envelope is compact JSON: one `data:` line. The seq is
-                // the event's id, what a reconnecting EventSource sends back
-                // as Last-Event-ID.
+                // The seq is the event's id, what a reconnecting EventSource
+                // sends back as Last-Event-ID.
                 let _ = write!(self.out, "id: {}\ndata: ", m.seq);
             }
+            let start = self.out.len();
             if let Err(e) = m.write_envelope(&mut self.out) {
                 self.out.truncate(mark);
                 return Err(e);
             }
             self.out.push(b'\n');
             if self.sse.is_some() {
+                // One `data:` line: stored JSON is compact, and a line break
+                // could only be whitespace between tokens (JSON strings hold
+                // none raw), so it is written as a space, never as a break
+                // that would end the field early.
+                for b in &mut self.out[start..] {
+                    if *b == b'\n' || *b == b'\r' {
+                        *b = b' ';
+                    }
+                }
+                let last = self.out.len() - 1;
+                self.out[last] = b'\n';
                 self.out.push(b'\n');
             }
         }
