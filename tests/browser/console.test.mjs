@@ -173,7 +173,8 @@ test('the pool page: live tail, filters, inspector, append form, text only', asy
   await page.type('#filter-until', t32);
   await page.click('#filter-apply');
   await page.waitForFunction(() => /^complete/.test(document.querySelector('#tail-status').textContent), { timeout: 5000 });
-  assert.deepEqual(await page.$$eval('#list .row', (l) => l.map((r) => r.dataset.seq)), ['32', '31']);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#list .row')].map((r) => r.dataset.seq).join(',') === '32,31', { timeout: 5000 });
   await page.click('#filter-clear');
   await page.type('#filter-since', new Date(Date.now() + 3600e3).toISOString());
   await page.click('#filter-apply');
