@@ -62,3 +62,10 @@ fi
 if [ -f tests/mcp/package.json ]; then
   (cd tests/mcp && npm test)
 fi
+# The web console in a real headless Chromium (Debian's chromium package),
+# against the pls just built.
+if [ -f tests/browser/package.json ]; then
+  cargo build --quiet --bin pls
+  [ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund)
+  (cd tests/browser && PLS_BIN="$root/target/debug/pls" npm test)
+fi

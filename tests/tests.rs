@@ -28,6 +28,7 @@ mod lite3_props;
 mod lite3_vectors;
 mod mcp_server;
 mod remote_cli;
+mod serve_events;
 mod serve_limits;
 mod serve_routes;
 mod serve_tail;

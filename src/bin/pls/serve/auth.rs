@@ -48,6 +48,11 @@ impl Auth {
         self.access
     }
 
+    /// Whether `/v0/` requests need a bearer token.
+    pub fn token_required(&self) -> bool {
+        self.token.is_some()
+    }
+
     /// Checks the `Authorization` header of a `/v0/` request.
     pub fn authenticate(&self, header: Option<&[u8]>) -> Result<(), HttpError> {
         let Some(token) = &self.token else {

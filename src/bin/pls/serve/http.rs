@@ -79,6 +79,8 @@ pub struct Head {
     pub accept: Option<String>,
     /// `MCP-Protocol-Version` header value (`/mcp`).
     pub mcp_protocol_version: Option<String>,
+    /// `Last-Event-ID` header value (an EventSource resuming `events`).
+    pub last_event_id: Option<String>,
     /// Body framing.
     pub body: BodyFraming,
     /// `Expect: 100-continue` was sent.
@@ -104,6 +106,7 @@ pub fn reason(status: u16) -> &'static str {
         200 => "OK",
         202 => "Accepted",
         204 => "No Content",
+        301 => "Moved Permanently",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -583,6 +586,7 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
         origin: None,
         accept: None,
         mcp_protocol_version: None,
+        last_event_id: None,
         body: BodyFraming::None,
         expect_continue: false,
     };
@@ -620,6 +624,8 @@ fn build_head(req: &httparse::Request<'_, '_>) -> Result<Head, ReadFailure> {
             head.accept = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("mcp-protocol-version") {
             head.mcp_protocol_version = Some(String::from_utf8_lossy(h.value).trim().to_string());
+        } else if name.eq_ignore_ascii_case("last-event-id") {
+            head.last_event_id = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("content-type") {
             head.content_type = Some(String::from_utf8_lossy(h.value).trim().to_string());
         } else if name.eq_ignore_ascii_case("expect") {

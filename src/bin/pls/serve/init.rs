@@ -552,6 +552,7 @@ pub fn check(dir: PathBuf, args: &ServeArgs, c: &CheckArgs) -> Result<()> {
             "base_url": base,
             "pools_url": format!("{base}/v0/pools"),
             "health_url": format!("{base}/healthz"),
+            "console_url": format!("{base}/ui/"),
             "dir": absolute(&p.dir)?,
             "dir_state": dir_state,
             "access": access,
@@ -573,7 +574,7 @@ pub fn check(dir: PathBuf, args: &ServeArgs, c: &CheckArgs) -> Result<()> {
     } else {
         let mut t = format!(
             "Configuration valid.\n  listen:  {} ({})\n  base:    {base}\n  pools:   {base}/v0/pools\n  \
-             health:  {base}/healthz\n  dir:     {} ({dir_state})\n  access:  {access}\n  auth:    {auth}\n  tls:     {tls}\n",
+             health:  {base}/healthz\n  console: {base}/ui/\n  dir:     {} ({dir_state})\n  access:  {access}\n  auth:    {auth}\n  tls:     {tls}\n",
             p.addr,
             if p.addr.ip().is_loopback() { "loopback" } else { "not loopback" },
             absolute(&p.dir)?.display(),

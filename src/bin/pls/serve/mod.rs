@@ -9,7 +9,8 @@
 //! Modules: `http` (the connection layer), `routes` (one library call per
 //! route), `tail` (streams), `auth` (token and access mode), `pools` (names
 //! to files, and the cache of open pools), `http_error` (errors with their
-//! status), `lite3` (Lite3 content types and tail framing). The server never
+//! status), `lite3` (Lite3 content types and tail framing), `ui` (the web
+//! console's embedded files, served at `/ui`). The server never
 //! imports the command (`crate::cli`): it is started with [`run_cli`].
 
 mod auth;
@@ -21,6 +22,7 @@ mod mcp;
 mod pools;
 mod routes;
 mod tail;
+mod ui;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -84,12 +86,14 @@ Routes (protocol v0; add -H 'Authorization: Bearer TOKEN' when a token is set):
   curl -s $B/v0/pools/events/messages/1/lite3 -o msg.lite3
   curl -sN \"$B/v0/pools/events/tail?last=10&tag=ops&timeout_ms=30000\"
   curl -sN \"$B/v0/pools/events/tail_lite3?since_seq=1&max=100\" -o frames.bin
+  curl -sN \"$B/v0/pools/events/events?last=10\"            # Server-Sent Events (id: = seq)
   curl -s -X DELETE $B/v0/pools/events
   curl -s -X POST $B/mcp -H 'Content-Type: application/json' \\
        -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}'   # MCP, docs/mcp.md
   (with B=http://127.0.0.1:9700; tail also takes since_seq, max, gap_policy=error;
   tail_lite3 skips messages Lite3 cannot carry, or ends with an error given
-  on_unconvertible=error)";
+  on_unconvertible=error; events resumes after the seq in a Last-Event-ID header)
+Web console: open $B/ui/ in a browser (pools, live tail, filters, inspector, append).";
 
 /// Serve the pools of a directory over HTTP (protocol v0).
 #[derive(Debug, Args)]

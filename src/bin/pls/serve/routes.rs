@@ -9,7 +9,7 @@ use plasmite::{Batch, Durability, Error, ErrorKind, Filter, GapPolicy, Result, S
 use super::auth::Op;
 use super::http::{Conn, Head};
 use super::http_error::{public_error_json, HttpError};
-use super::{lite3, mcp, tail, Shared};
+use super::{lite3, mcp, tail, ui, Shared};
 
 /// What a route answers.
 pub enum Reply {
@@ -23,6 +23,8 @@ pub enum Reply {
     Preflight,
     /// An answer of the MCP endpoint ([`mcp::route`]).
     Mcp(mcp::Answer),
+    /// A file of the web console (`/ui`), or its redirect.
+    Ui(ui::Asset),
 }
 
 type Routed = std::result::Result<Reply, HttpError>;
@@ -46,6 +48,10 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
         }
         Ok(Reply::Tail(plan)) => tail::run(shared, conn, head, plan),
         Ok(Reply::Mcp(answer)) => mcp::send(conn, answer),
+        Ok(Reply::Ui(asset)) => {
+            conn.respond(asset.status, asset.content_type, &asset.headers(), asset.body)?;
+            Ok(asset.status)
+        }
         Ok(Reply::Preflight) => {
             let headers = [
                 ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
@@ -157,7 +163,8 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
             return match m {
                 "GET" if path == "/" => json(
                     200,
-                    serde_json::json!({"ok": true, "service": "plasmite", "version": env!("CARGO_PKG_VERSION"), "protocol": 0}),
+                    serde_json::json!({"ok": true, "service": "plasmite", "version": env!("CARGO_PKG_VERSION"), "protocol": 0,
+                        "access": super::access_name(shared.auth.access()), "token_required": shared.auth.token_required()}),
                 ),
                 "GET" => json(200, serde_json::json!({"ok": true})),
                 _ => Err(wrong_method(m, path)),
@@ -167,6 +174,12 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
     }
     if path == "/mcp" {
         return Ok(Reply::Mcp(mcp::route(shared, conn, head)));
+    }
+    if path == "/ui" || path.starts_with("/ui/") {
+        return match m {
+            "GET" => ui::asset(path).map(Reply::Ui).ok_or_else(|| no_route(m, path)),
+            _ => Err(wrong_method(m, path)),
+        };
     }
     let Some(rest) = path.strip_prefix("/v0/") else {
         return Err(no_route(m, path));
@@ -203,7 +216,7 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
                 (a, n) => (&segs[..n - 1], a, None),
             };
             let method_ok = match action {
-                "info" | "messages" | "messages/lite3" | "tail" | "tail_lite3" => m == "GET",
+                "info" | "messages" | "messages/lite3" | "tail" | "tail_lite3" | "events" => m == "GET",
                 "append" | "append_lite3" => m == "POST",
                 _ => return Err(no_route(m, path)),
             };
@@ -218,8 +231,16 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
                 ("append_lite3", _) => append_lite3(shared, conn, head, &name),
                 ("messages", Some(seq)) => get(shared, &name, seq),
                 ("messages/lite3", Some(seq)) => get_lite3(shared, &name, seq),
-                ("tail", _) => tail_plan(shared, head, &name, false),
-                ("tail_lite3", _) => tail_plan(shared, head, &name, true),
+                ("tail", _) => tail_plan(shared, head, &name, tail::Format::Jsonl),
+                ("tail_lite3", _) => tail_plan(shared, head, &name, tail::Format::Lite3),
+                ("events", _) => tail_plan(
+                    shared,
+                    head,
+                    &name,
+                    tail::Format::Sse {
+                        keepalive: SSE_KEEPALIVE,
+                    },
+                ),
                 _ => Err(no_route(m, path)),
             }
         }
@@ -449,14 +470,18 @@ fn get_lite3(shared: &Shared, name: &str, seq: u64) -> Routed {
     })
 }
 
-fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
+/// Default interval of the `events` stream's keep-alive comment.
+const SSE_KEEPALIVE: Duration = Duration::from_secs(15);
+
+fn tail_plan(shared: &Shared, head: &Head, name: &str, mut format: tail::Format) -> Routed {
     shared.auth.authorize(Op::Read)?;
+    let lite3 = format == tail::Format::Lite3;
     let mut since = None;
     let mut since_time = None;
     let mut last = None;
     let mut plan = tail::Plan {
         pool: None,
-        lite3,
+        format,
         start: Start::Oldest,
         until: None,
         max: None,
@@ -491,11 +516,33 @@ fn tail_plan(shared: &Shared, head: &Head, name: &str, lite3: bool) -> Routed {
             "gap_policy" => plan.gaps = v.parse()?,
             "on_unconvertible" => plan.on_unconvertible = v.parse()?,
             "where" => filters.push(v),
+            "keepalive_ms" => {
+                if let tail::Format::Sse { keepalive } = &mut format {
+                    match number(&k, &v)? {
+                        0 => return Err(Error::usage("keepalive_ms must be at least 1").into()),
+                        ms => *keepalive = Duration::from_millis(ms),
+                    }
+                }
+            }
             _ => {}
         }
     }
+    plan.format = format;
     if !filters.is_empty() {
         plan.filter = Some(Filter::new(&filters)?);
+    }
+    // An EventSource that reconnects sends the id (seq) of the last event
+    // it got, with the URL it first used: the header wins over since_seq,
+    // since_time and last, so the stream resumes after that event.
+    let resume = match (format, head.last_event_id.as_deref()) {
+        (tail::Format::Sse { .. }, Some(id)) if !id.is_empty() => Some(
+            id.parse::<u64>()
+                .map_err(|_| Error::usage(format!("bad Last-Event-ID {id:?} (expected a seq)")))?,
+        ),
+        _ => None,
+    };
+    if let Some(seq) = resume {
+        (since, since_time, last) = (Some(seq.saturating_add(1)), None, None);
     }
     plan.start = match (since, since_time, last) {
         (Some(s), None, None) => Start::Since(s),

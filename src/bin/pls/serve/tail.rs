@@ -1,4 +1,6 @@
-//! Tails: a cursor streamed to the client, JSON Lines or Lite3 frames.
+//! Tails: a cursor streamed to the client, as JSON Lines, Lite3 frames or
+//! Server-Sent Events (`events`: one event per message, `id:` = seq, and a
+//! keep-alive comment when nothing was sent for a while).
 //!
 //! The library's follow loop (`Cursor::follow`) drains every committed
 //! message into the response buffer, written out in pieces of at most
@@ -8,6 +10,7 @@
 //! away), so a vanished client frees its thread within one slice; `max` and
 //! the inactivity timeout are the cursor's.
 
+use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -24,12 +27,24 @@ const SLICE: Duration = Duration::from_millis(50);
 /// A buffer this full is written out before draining more messages.
 const PIECE: usize = 128 * 1024;
 
+/// How a tail's messages are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON Lines (`tail`).
+    Jsonl,
+    /// Lite3 frames (`tail_lite3`).
+    Lite3,
+    /// Server-Sent Events (`events`), with a comment line after this long
+    /// without output.
+    Sse { keepalive: Duration },
+}
+
 /// A tail request, parsed.
 pub struct Plan {
     /// The pool (opened while routing).
     pub pool: Option<Pool>,
-    /// Lite3 frames instead of JSON Lines.
-    pub lite3: bool,
+    /// The stream's format.
+    pub format: Format,
     /// Where to start.
     pub start: Start,
     /// Where to stop (`until_time`).
@@ -93,13 +108,19 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
     };
     // With on_unconvertible=error the head waits for the first pass, so an
     // unconvertible first message gets a real error status.
-    let fail_unconvertible = plan.lite3 && plan.on_unconvertible == lite3::OnUnconvertible::Error;
+    let fail_unconvertible =
+        plan.format == Format::Lite3 && plan.on_unconvertible == lite3::OnUnconvertible::Error;
     let mut stream = Stream {
         shared,
         conn,
         head,
         pool_name: pool.name(),
-        lite3: plan.lite3,
+        lite3: plan.format == Format::Lite3,
+        sse: match plan.format {
+            Format::Sse { keepalive } => Some(keepalive),
+            _ => None,
+        },
+        last_sent: Instant::now(),
         fail_unconvertible,
         started: false,
         out: Vec::with_capacity(PIECE + 64 * 1024),
@@ -150,11 +171,18 @@ pub fn run(shared: &Shared, conn: &mut Conn, head: &Head, plan: Plan) -> std::io
         }
         Err(e) => {
             stream.start()?;
-            // One final error line (the Lite3 stream has no error frame).
+            // One final error line, or event (the Lite3 stream has no error
+            // frame).
             if !stream.lite3 {
                 let public = public_error_json(&e, shared.pools.dir_prefixes());
+                if stream.sse.is_some() {
+                    stream.out.extend_from_slice(b"event: plasmite-error\ndata: ");
+                }
                 serde_json::to_writer(&mut stream.out, &public).ok();
                 stream.out.push(b'\n');
+                if stream.sse.is_some() {
+                    stream.out.push(b'\n');
+                }
             }
             stream.flush()?;
             stream.conn.end_stream()?;
@@ -171,6 +199,10 @@ struct Stream<'a> {
     head: &'a Head,
     pool_name: String,
     lite3: bool,
+    /// Server-Sent Events, with this keep-alive interval.
+    sse: Option<Duration>,
+    /// When bytes were last sent (for the keep-alive comment).
+    last_sent: Instant,
     fail_unconvertible: bool,
     /// Whether the response head was sent.
     started: bool,
@@ -190,6 +222,8 @@ impl Stream<'_> {
         if !self.started {
             let content_type = if self.lite3 {
                 lite3::STREAM_CONTENT_TYPE
+            } else if self.sse.is_some() {
+                "text/event-stream"
             } else {
                 "application/jsonl"
             };
@@ -200,8 +234,11 @@ impl Stream<'_> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.conn.send(&self.out)?;
-        self.out.clear();
+        if !self.out.is_empty() {
+            self.conn.send(&self.out)?;
+            self.out.clear();
+            self.last_sent = Instant::now();
+        }
         Ok(())
     }
 
@@ -237,11 +274,31 @@ impl FollowSink for Stream<'_> {
             }
         } else {
             let mark = self.out.len();
+            if self.sse.is_some() {
+                // The seq is the event's id, what a reconnecting EventSource
+                // sends back as Last-Event-ID.
+                let _ = write!(self.out, "id: {}\ndata: ", m.seq);
+            }
+            let start = self.out.len();
             if let Err(e) = m.write_envelope(&mut self.out) {
                 self.out.truncate(mark);
                 return Err(e);
             }
             self.out.push(b'\n');
+            if self.sse.is_some() {
+                // One `data:` line: stored JSON is compact, and a line break
+                // could only be whitespace between tokens (JSON strings hold
+                // none raw), so it is written as a space, never as a break
+                // that would end the field early.
+                for b in &mut self.out[start..] {
+                    if *b == b'\n' || *b == b'\r' {
+                        *b = b' ';
+                    }
+                }
+                let last = self.out.len() - 1;
+                self.out[last] = b'\n';
+                self.out.push(b'\n');
+            }
         }
         if self.out.len() >= PIECE {
             self.send_pending()?;
@@ -250,6 +307,11 @@ impl FollowSink for Stream<'_> {
     }
 
     fn caught_up(&mut self, _skipped: u64) -> plasmite::Result<Flow> {
+        if let Some(keepalive) = self.sse {
+            if self.out.is_empty() && self.last_sent.elapsed() >= keepalive {
+                self.out.extend_from_slice(b": keep-alive\n\n");
+            }
+        }
         self.send_pending()?;
         if self.shared.shutting_down() {
             return Ok(Flow::Stop);
