@@ -14,7 +14,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{BigInt, Either};
 use napi::{Env, JsBuffer, JsFunction};
 use napi_derive::napi;
-use plasmite::{encode_tags, MessageRef};
+use plasmite::{encode_tags, MessageRef, Point, PoolOptions};
 use plasmite::{Durability, Encoding};
 
 use error::{closed, js_err, usage, NResult};
@@ -61,6 +61,63 @@ pub(crate) fn emit(env: &Env, bytes: &[u8], scratch: JsBuffer) -> NResult<Either
     }
 }
 
+/// What `openStream` takes beyond the positional arguments (index.js
+/// shapes it): the command's `--where`, `--since`/`--until` and
+/// `--gap-policy error`, all done by the library.
+#[napi(object)]
+#[derive(Default)]
+pub struct CursorExtra {
+    /// End the stream with a `RetentionGap` error at an overwritten message.
+    pub error_on_gap: Option<bool>,
+    /// jq expressions on the envelope; all must be true.
+    #[napi(js_name = "where")]
+    pub where_: Option<Vec<String>>,
+    /// A point as `--since` takes it (seq, duration ago, RFC 3339 time).
+    pub since: Option<String>,
+    /// A point as `--until` takes it.
+    pub until: Option<String>,
+}
+
+/// A point (`--since` forms) as JS sees it: `seq` or `timeNs`.
+#[napi(object)]
+pub struct JsPoint {
+    pub seq: Option<BigInt>,
+    pub time_ns: Option<BigInt>,
+}
+
+/// Reads a point as `pls tail --since` does (for the remote client, which
+/// sends absolute times).
+#[napi]
+pub fn parse_point(env: Env, s: String) -> NResult<JsPoint> {
+    Ok(match Point::parse(&s).map_err(|e| js_err(&env, e))? {
+        Point::Seq(n) => JsPoint {
+            seq: Some(BigInt::from(n)),
+            time_ns: None,
+        },
+        Point::Time(t) => JsPoint {
+            seq: None,
+            time_ns: Some(BigInt::from(t)),
+        },
+    })
+}
+
+/// Creates a pool directory (with its parents) if missing (`new Client(dir)`).
+#[napi]
+pub fn ensure_dir(env: Env, dir: String) -> NResult<()> {
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        js_err(
+            &env,
+            plasmite::Error::io("cannot create pool directory", e).with_path(&dir),
+        )
+    })
+}
+
+/// The size of a pool created without one (the command's default too).
+#[napi]
+pub fn default_pool_size() -> f64 {
+    PoolOptions::default().size_bytes as f64
+}
+
 /// A pool directory (`new Client(dir)`).
 #[napi]
 pub struct Client {
@@ -87,6 +144,21 @@ impl Client {
         let pool = self
             .get(&env)?
             .create_pool(&name, size)
+            .map_err(|e| js_err(&env, e))?;
+        Ok(Pool::wrap(pool))
+    }
+
+    /// Opens the pool, creating it (`size_bytes`, default: the library's)
+    /// when it does not exist.
+    #[napi]
+    pub fn pool(&self, env: Env, name: String, size_bytes: Option<JsU64>) -> NResult<Pool> {
+        let mut options = PoolOptions::default();
+        if let Some(size) = size_bytes {
+            options.size_bytes = to_u64(&env, "sizeBytes", size)?;
+        }
+        let pool = self
+            .get(&env)?
+            .open_or_create_pool(&name, options)
             .map_err(|e| js_err(&env, e))?;
         Ok(Pool::wrap(pool))
     }
@@ -188,14 +260,14 @@ impl Pool {
         Ok(BigInt::from(r.seq))
     }
 
-    /// The `data` of message `seq`, as JSON text.
+    /// Message `seq` as its JSON envelope `{seq,time,meta:{tags},data}`.
     #[napi(js_name = "_getJson")]
     pub fn get_json(&mut self, env: Env, seq: JsU64, scratch: JsBuffer) -> NResult<Either<u32, JsBuffer>> {
         let seq = to_u64(&env, "seq", seq)?;
         let msg = self.get(&env)?.get(seq).map_err(|e| js_err(&env, e))?;
         self.out.clear();
         msg.as_ref()
-            .write_data_json(&mut self.out)
+            .write_envelope(&mut self.out)
             .map_err(|e| js_err(&env, e.with_seq(seq)))?;
         emit(&env, &self.out, scratch)
     }
@@ -216,8 +288,9 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<Stream> {
-        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags)?;
+        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags, more)?;
         Ok(Stream::new(cursor, timeout, follow))
     }
 
@@ -230,8 +303,9 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<Lite3Stream> {
-        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags)?;
+        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags, more)?;
         Ok(Lite3Stream::new(cursor, timeout, follow))
     }
 
@@ -242,10 +316,29 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<(plasmite::Cursor, Option<std::time::Duration>, Arc<Follow>)> {
-        let start = match since_seq {
-            Some(s) => plasmite::Start::Since(to_u64(env, "sinceSeq", s)?),
-            None => plasmite::Start::Oldest,
+        let more = more.unwrap_or_default();
+        let point = |v: Option<String>| -> NResult<Option<Point>> {
+            v.map(|s| Point::parse(&s).map_err(|e| js_err(env, e)))
+                .transpose()
+        };
+        let since = point(more.since)?;
+        let until = point(more.until)?;
+        let start = match (since_seq, since) {
+            (Some(_), Some(_)) => return Err(usage(env, "give sinceSeq or since, not both")),
+            (Some(s), None) => plasmite::Start::Since(to_u64(env, "sinceSeq", s)?),
+            (None, Some(p)) => p.start(),
+            (None, None) => plasmite::Start::Oldest,
+        };
+        let filter = match more.where_ {
+            Some(w) if !w.is_empty() => Some(plasmite::Filter::new(&w).map_err(|e| js_err(env, e))?),
+            _ => None,
+        };
+        let gaps = if more.error_on_gap.unwrap_or(false) {
+            plasmite::GapPolicy::Error
+        } else {
+            plasmite::GapPolicy::Continue
         };
         let max = max.map(|m| to_u64(env, "max", m)).transpose()?;
         let timeout = timeout_ms
@@ -258,7 +351,9 @@ impl Pool {
                 max,
                 timeout,
                 tags: tags.unwrap_or_default(),
-                ..Default::default()
+                until: until.map(Point::until),
+                gaps,
+                filter,
             })
             .map_err(|e| js_err(env, e))?;
         let follow = self.follow.get_or_insert_with(|| Follow::new(pool)).clone();
