@@ -142,7 +142,7 @@ export interface LocalTailOptions extends StreamOptions {
   /** Stop after N messages. */
   maxMessages?: SeqLike | null;
   /** Stop after N ms without a message (default: follow until aborted or broken out of). */
-  timeoutMs?: number | null;
+  timeoutMs?: number | bigint | null;
 }
 
 /** Options of `pool.replay()`. */
@@ -203,14 +203,14 @@ export declare class Pool {
   openStream(
     sinceSeq?: SeqLike | null,
     max?: SeqLike | null,
-    timeoutMs?: number | null,
+    timeoutMs?: number | bigint | null,
     options?: StreamOptions | boolean | null,
   ): Stream;
   /** Like `openStream`, delivering Lite3 frames. */
   openLite3Stream(
     sinceSeq?: SeqLike | null,
     max?: SeqLike | null,
-    timeoutMs?: number | null,
+    timeoutMs?: number | bigint | null,
     options?: Lite3StreamOptions | boolean | null,
   ): Lite3Stream;
   /** Closes the pool (open streams keep working until closed). Closing twice is harmless. */
@@ -315,7 +315,7 @@ export interface RemoteTailOptions {
   /** Stop after N messages. */
   maxMessages?: SeqLike;
   /** Stop after N ms of inactivity. */
-  timeoutMs?: number;
+  timeoutMs?: number | bigint;
   /** Deliver only messages carrying every one of these tags (exact match). */
   tags?: string[];
   /** Aborting ends the tail; pending and later `next()` calls reject with `signal.reason`. */
