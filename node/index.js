@@ -235,7 +235,7 @@ function guarded(fn) {
 }
 
 for (const [cls, names] of [
-  [native.Client, ["createPool", "openPool", "pool"]],
+  [native.Client, ["createPool", "openPool", "pool", "poolInfo", "listPools", "deletePool"]],
   [Pool, ["_getJson", "getLite3", "_openStream", "_openLite3Stream"]],
 ]) {
   for (const name of names) cls.prototype[name] = guarded(cls.prototype[name]);

@@ -118,6 +118,39 @@ pub fn default_pool_size() -> f64 {
     PoolOptions::default().size_bytes as f64
 }
 
+/// A pool's info as `client.poolInfo()` / `listPools()` return it.
+#[napi(object)]
+pub struct JsPoolInfo {
+    pub name: String,
+    /// The pool file.
+    pub path: String,
+    pub file_size: f64,
+    pub ring_size: f64,
+    pub index_capacity: f64,
+    /// Oldest and newest retained seqs (null when empty).
+    pub oldest: Option<BigInt>,
+    pub newest: Option<BigInt>,
+    pub message_count: f64,
+    pub bytes_used: f64,
+    /// Creation time, ns since the Unix epoch.
+    pub created_ns: BigInt,
+}
+
+fn info_js(i: plasmite::PoolInfo) -> JsPoolInfo {
+    JsPoolInfo {
+        name: i.name,
+        path: i.path.display().to_string(),
+        file_size: i.file_size as f64,
+        ring_size: i.ring_size as f64,
+        index_capacity: i.index_capacity as f64,
+        oldest: i.oldest.map(BigInt::from),
+        newest: i.newest.map(BigInt::from),
+        message_count: i.message_count as f64,
+        bytes_used: i.bytes_used as f64,
+        created_ns: BigInt::from(i.created_ns),
+    }
+}
+
 /// A pool directory (`new Client(dir)`).
 #[napi]
 pub struct Client {
@@ -161,6 +194,26 @@ impl Client {
             .open_or_create_pool(&name, options)
             .map_err(|e| js_err(&env, e))?;
         Ok(Pool::wrap(pool))
+    }
+
+    /// A pool's info (bounds, count, sizes).
+    #[napi]
+    pub fn pool_info(&self, env: Env, name: String) -> NResult<JsPoolInfo> {
+        let info = self.get(&env)?.pool_info(&name).map_err(|e| js_err(&env, e))?;
+        Ok(info_js(info))
+    }
+
+    /// Every pool's info, sorted by name.
+    #[napi]
+    pub fn list_pools(&self, env: Env) -> NResult<Vec<JsPoolInfo>> {
+        let list = self.get(&env)?.list_pools().map_err(|e| js_err(&env, e))?;
+        Ok(list.into_iter().map(info_js).collect())
+    }
+
+    /// Deletes a pool.
+    #[napi]
+    pub fn delete_pool(&self, env: Env, name: String) -> NResult<()> {
+        self.get(&env)?.delete_pool(&name).map_err(|e| js_err(&env, e))
     }
 
     /// Opens an existing pool.
