@@ -242,9 +242,10 @@ for (const [cls, names] of [
 }
 
 // A Buffer/Uint8Array is JSON text; anything else (a string included, as
-// in the published package) is a value to serialize.
-function jsonBytes(value) {
-  if (value instanceof Uint8Array) return value;
+// in the published package) is a value to serialize. Serialized text goes
+// through a reused buffer (`input`: no Buffer per message) and is marked
+// compact (JSON.stringify puts no whitespace between tokens).
+function serialize(value) {
   let text;
   try {
     text = JSON.stringify(value);
@@ -252,20 +253,35 @@ function jsonBytes(value) {
     throw usage(`the message is not JSON-serializable: ${err.message}`);
   }
   if (text === undefined) throw usage(`the message is not JSON-serializable (${typeof value})`);
-  return Buffer.from(text);
+  return text;
 }
+
+const input = Buffer.allocUnsafeSlow(64 * 1024);
+const INPUT_CHARS = Math.floor(input.length / 3); // UTF-8: at most 3 bytes per UTF-16 unit
 
 Pool.prototype.appendJson = function appendJson(value, tags, durability) {
   const flush = isFlush(durability);
-  const buf = jsonBytes(value);
+  let buf = value;
+  let len;
+  let compact;
+  if (!(value instanceof Uint8Array)) {
+    const text = serialize(value);
+    if (text.length <= INPUT_CHARS) {
+      buf = input;
+      len = input.write(text, 0);
+    } else {
+      buf = Buffer.from(text);
+    }
+    compact = true;
+  }
   const list = tags ?? [];
   // The addon keeps the tags of the previous append; only changes cross over.
   if (this._tags !== undefined && Array.isArray(list) && sameTags(this._tags, list)) {
-    return take(this._appendJson(buf, undefined, flush, scratch));
+    return take(this._appendJson(buf, undefined, flush, scratch, len, compact));
   }
   checkTags(list);
   this._tags = null;
-  const r = this._appendJson(buf, list, flush, scratch);
+  const r = this._appendJson(buf, list, flush, scratch, len, compact);
   this._tags = list.slice();
   return take(r);
 };

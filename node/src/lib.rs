@@ -260,6 +260,8 @@ impl Pool {
     /// Appends a JSON message; returns the stored envelope (its length when
     /// it was written into `scratch`, see `emit`). `tags` is `None` when
     /// the caller's tags are those of the previous call (index.js checks).
+    // The arguments are the JS call's positional ones (index.js makes them).
+    #[allow(clippy::too_many_arguments)]
     #[napi(js_name = "_appendJson")]
     pub fn append_json(
         &mut self,
@@ -268,6 +270,8 @@ impl Pool {
         tags: Option<Vec<String>>,
         flush: bool,
         scratch: JsBuffer,
+        len: Option<u32>,
+        compact: Option<bool>,
     ) -> NResult<Either<u32, JsBuffer>> {
         let d = if flush {
             Durability::Flush
@@ -279,21 +283,34 @@ impl Pool {
             encode_tags(&tags, &mut self.tags).map_err(|e| js_err(&env, e))?;
             self.tag_list = tags;
         }
-        let data = buf.into_value()?;
+        let whole = buf.into_value()?;
+        // `len`: the JSON is the first `len` bytes (index.js writes
+        // serialized values into a reused buffer).
+        let data = match len {
+            Some(n) => &whole[..(n as usize).min(whole.len())],
+            None => &whole[..],
+        };
         let r = pool
-            .append_json(&data, &self.tag_list, d)
+            .append_json(data, &self.tag_list, d)
             .map_err(|e| js_err(&env, e))?;
         // The envelope carries what was stored: the library's compaction of
-        // the input (known valid now) and the tags as encoded above.
-        self.payload.clear();
-        plasmite::json::compact_into(&data, &mut self.payload)
-            .map_err(|e| js_err(&env, plasmite::Error::usage(e.reason)))?;
+        // the input (known valid now) and the tags as encoded above. Text
+        // from JSON.stringify (`compact`) has no whitespace between tokens:
+        // its compaction is itself.
+        let payload: &[u8] = if compact == Some(true) {
+            data
+        } else {
+            self.payload.clear();
+            plasmite::json::compact_into(data, &mut self.payload)
+                .map_err(|e| js_err(&env, plasmite::Error::usage(e.reason)))?;
+            &self.payload
+        };
         let msg = MessageRef {
             seq: r.seq,
             timestamp_ns: r.timestamp_ns,
             encoding: Encoding::Json,
             tags_json: &self.tags,
-            payload: &self.payload,
+            payload,
         };
         self.out.clear();
         msg.write_envelope(&mut self.out).map_err(|e| js_err(&env, e))?;
