@@ -388,3 +388,32 @@ test("ESM and CommonJS give the same new exports", async (t) => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), names.map(() => true));
 });
+
+test("serialized values: the envelope's data is what was stored, for any text (escapes, unicode, whitespace in strings, large)", (t) => {
+  const { pool } = fresh(t, 8 << 20);
+  const values = [
+    { s: "a b\tc\n", q: 'quote " and \\ backslash', u: "été 😀", lone: "\ud800x", ctl: "\u0001" },
+    ["  spaced  ", { "k e y": [1, 2.5, -0, 1e21] }],
+    "x".repeat(100_000), // larger than the reused input buffer
+    { deep: { er: { est: [[[null]]] } } },
+  ];
+  for (const v of values) {
+    const env = pool.appendJson(v, ["t"]);
+    const seq = JSON.parse(env).seq;
+    assert.deepEqual(env, pool.getJson(seq), "the returned envelope is the stored one");
+    assert.deepEqual(JSON.parse(env).data, JSON.parse(JSON.stringify(v)));
+    const m = pool.append(v);
+    assert.deepEqual(m.raw.subarray(m.raw.indexOf(',"data":')), pool.getJson(m.seq).subarray(pool.getJson(m.seq).indexOf(',"data":')));
+  }
+  // Bytes keep being validated and compacted as before.
+  const env = JSON.parse(pool.appendJson(Buffer.from(' { "a" : [ 1 , 2 ] } ')));
+  assert.deepEqual(env.data, { a: [1, 2] });
+  assert.equal(pool.getJson(env.seq).toString().endsWith(',"data":{"a":[1,2]}}'), true);
+});
+
+test("typecheck.ts (tsc --strict, part of npm test) imports every runtime export", () => {
+  const src = require("node:fs").readFileSync(require("node:path").join(__dirname, "typecheck.ts"), "utf8");
+  const imports = src.slice(src.indexOf("import {"), src.indexOf('} from "plasmite"'));
+  for (const name of Object.keys(plasmite)) assert.match(imports, new RegExp(`\\b${name}\\b`), name);
+  assert.match(require("node:fs").readFileSync(require("node:path").join(__dirname, "tsconfig.json"), "utf8"), /"strict": true/);
+});
