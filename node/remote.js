@@ -416,6 +416,12 @@ class RemoteTail {
 }
 
 if (Symbol.dispose) RemoteTail.prototype[Symbol.dispose] = RemoteTail.prototype.cancel;
+// Clients and pools hold no connection between requests: disposing them
+// releases nothing, and is there so `using` works on every object.
+if (Symbol.dispose) {
+  RemoteClient.prototype[Symbol.dispose] = function () {};
+  RemotePool.prototype[Symbol.dispose] = function () {};
+}
 if (Symbol.asyncDispose) {
   RemoteTail.prototype[Symbol.asyncDispose] = function () {
     this.cancel();

@@ -354,6 +354,8 @@ export declare class RemoteClient {
   token: string | null;
   /** Sets the bearer token; returns `this`. */
   withToken(token: string): this;
+  /** Nothing to release (no connection is kept between requests); lets `using` take it. */
+  [Symbol.dispose](): void;
   /** Creates a pool on the server; resolves to its info. */
   createPool(name: string, sizeBytes?: SeqLike): Promise<RemotePoolInfo>;
   /** Opens an existing pool. */
@@ -388,6 +390,8 @@ export declare class RemotePool {
    * pool, a bad `where`) reject the first `next()`.
    */
   tail(opts?: RemoteTailOptions): RemoteTail;
+  /** Nothing to release; lets `using` take it. */
+  [Symbol.dispose](): void;
 }
 
 /** A live tail of a remote pool. */

@@ -169,4 +169,6 @@ test("append/get return Messages; Lite3 get/append; info with metrics; baseUrl, 
   assert.deepEqual(Object.keys(info.metrics.utilization).sort(), ["free_bytes", "used_bytes", "used_percent"]);
   assert.deepEqual(Object.keys(info.metrics.age).sort(), ["newest_age_ms", "newest_time", "oldest_age_ms", "oldest_time"]);
   assert.equal(created.name, "p");
+  assert.equal(client[Symbol.dispose](), undefined);
+  assert.equal(pool[Symbol.dispose](), undefined);
 });

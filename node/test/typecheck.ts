@@ -125,6 +125,8 @@ async function remote(): Promise<void> {
   const lframe: Lite3Frame = await pool.getLite3(lseq);
   const metrics: RemotePoolMetrics | null = info.metrics;
   const used: number | null | undefined = info.metrics?.utilization.used_bytes;
+  pool[Symbol.dispose]();
+  client[Symbol.dispose]();
   void [name, ref, base, lframe, metrics, used, kind];
   const next: RemoteMessage | null = await tail.next();
   for await (const m of tail) {
