@@ -3,10 +3,15 @@
 // on it, and the HTTP client (remote pools). Argument shaping and async
 // iteration live here; everything about pools lives in the Rust library.
 
+const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
-const { RemoteClient, RemotePool, RemoteTail, RemoteError } = require("./remote.js");
+const { Message, parseMessage, setUsageFactory } = require("./message.js");
+const remote = require("./remote.js");
+const { RemoteClient, RemotePool, RemoteTail, RemoteError } = remote;
 
-/** Durability of an append: `Fast` (in the shared mapping) or `Flush` (fsync'd too). */
+/** Durability of an append: `Fast` (in the shared mapping) or `Flush` (fsync'd too).
+ * (The numbers 0 and 1 of the published package's enum are accepted too.) */
 const Durability = Object.freeze({ Fast: "fast", Flush: "flush" });
 
 /** The stable error kinds (`err.kind` is one of these strings). */
@@ -62,17 +67,31 @@ const native = loadAddon();
 native.setErrorClass(PlasmiteNativeError);
 const { Pool, Stream, Lite3Stream } = native;
 
-/** A pool directory: `new Client(dir)` (the directory is created with the first pool). */
+/** Where `new Client()` keeps pools: `$PLASMITE_DIR`, else `~/.plasmite/pools` (as the command). */
+const DEFAULT_POOL_DIR = process.env.PLASMITE_DIR || path.join(os.homedir(), ".plasmite", "pools");
+/** The size of a pool created without one (the command's default). */
+const DEFAULT_POOL_SIZE_BYTES = native.defaultPoolSize();
+const DEFAULT_POOL_SIZE = DEFAULT_POOL_SIZE_BYTES;
+
+/** A pool directory: `new Client(dir?)` (default `DEFAULT_POOL_DIR`; created if missing). */
 class Client extends native.Client {
   constructor(dir) {
+    if (dir === undefined || dir === null) dir = DEFAULT_POOL_DIR;
     if (typeof dir !== "string") throw usage("Client(dir): dir must be a string (the pool directory)");
+    native.ensureDir(dir);
     super(dir);
+  }
+
+  /** Creates a pool (`sizeBytes` default: `DEFAULT_POOL_SIZE_BYTES`) and opens it. */
+  createPool(name, sizeBytes) {
+    return super.createPool(name, sizeBytes ?? DEFAULT_POOL_SIZE_BYTES);
   }
 }
 
 function usage(message) {
   return new PlasmiteNativeError(message, { kind: ErrorKind.Usage });
 }
+setUsageFactory(usage);
 
 function optionalMs(value, what) {
   if (value === undefined || value === null) return undefined;
@@ -119,8 +138,47 @@ function setupStream(stream, timeoutMs, options) {
 
 function checkOptions(options) {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== "object") throw usage("stream options must be an object");
+  // The published package's 4th argument: errorOnGap.
+  if (typeof options === "boolean") return { errorOnGap: options };
+  if (typeof options !== "object") throw usage("stream options must be an object (or the boolean errorOnGap)");
   return options;
+}
+
+function pointOption(value, what) {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) {
+    if (!Number.isFinite(value.getTime())) throw usage(`${what} is an invalid Date`);
+    return value.toISOString();
+  }
+  if (typeof value === "string") return value;
+  throw usage(`${what} must be a Date or a string (a seq, a duration ago like "5m", or an RFC 3339 time)`);
+}
+
+function whereOption(value) {
+  if (value === undefined || value === null) return undefined;
+  const list = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(list) || !list.every((w) => typeof w === "string")) {
+    throw usage("where must be a jq expression (string) or an array of them");
+  }
+  return list;
+}
+
+// What the addon's cursor takes beyond the positional arguments (the
+// command's --where, --since/--until and gap policy; the library does them).
+function cursorExtra(options) {
+  if (!options) return undefined;
+  const eog = options.errorOnGap;
+  if (eog !== undefined && eog !== null && typeof eog !== "boolean") throw usage("errorOnGap must be a boolean");
+  const extra = {
+    errorOnGap: eog ?? undefined,
+    where: whereOption(options.where),
+    since: pointOption(options.since, "since"),
+    until: pointOption(options.until, "until"),
+  };
+  if (extra.errorOnGap === undefined && !extra.where && extra.since === undefined && extra.until === undefined) {
+    return undefined;
+  }
+  return extra;
 }
 
 // Native calls write small results into this buffer and return their
@@ -136,8 +194,10 @@ function take(r) {
 }
 
 function isFlush(durability) {
-  if (durability === undefined || durability === null || durability === "fast" || durability === "Fast") return false;
-  if (durability === "flush" || durability === "Flush") return true;
+  if (durability === undefined || durability === null || durability === "fast" || durability === "Fast" || durability === 0) {
+    return false;
+  }
+  if (durability === "flush" || durability === "Flush" || durability === 1) return true;
   throw usage(`unknown durability ${JSON.stringify(durability)} (expected Durability.Fast or Durability.Flush)`);
 }
 
@@ -175,23 +235,53 @@ function guarded(fn) {
 }
 
 for (const [cls, names] of [
-  [Client, ["createPool", "openPool"]],
+  [native.Client, ["createPool", "openPool", "pool", "poolInfo", "listPools", "deletePool"]],
   [Pool, ["_getJson", "getLite3", "_openStream", "_openLite3Stream"]],
 ]) {
   for (const name of names) cls.prototype[name] = guarded(cls.prototype[name]);
 }
 
-Pool.prototype.appendJson = function appendJson(buf, tags, durability) {
+// A Buffer/Uint8Array is JSON text; anything else (a string included, as
+// in the published package) is a value to serialize. Serialized text goes
+// through a reused buffer (`input`: no Buffer per message) and is marked
+// compact (JSON.stringify puts no whitespace between tokens).
+function serialize(value) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw usage(`the message is not JSON-serializable: ${err.message}`);
+  }
+  if (text === undefined) throw usage(`the message is not JSON-serializable (${typeof value})`);
+  return text;
+}
+
+const input = Buffer.allocUnsafeSlow(64 * 1024);
+const INPUT_CHARS = Math.floor(input.length / 3); // UTF-8: at most 3 bytes per UTF-16 unit
+
+Pool.prototype.appendJson = function appendJson(value, tags, durability) {
   const flush = isFlush(durability);
-  checkBytes(buf);
+  let buf = value;
+  let len;
+  let compact;
+  if (!(value instanceof Uint8Array)) {
+    const text = serialize(value);
+    if (text.length <= INPUT_CHARS) {
+      buf = input;
+      len = input.write(text, 0);
+    } else {
+      buf = Buffer.from(text);
+    }
+    compact = true;
+  }
   const list = tags ?? [];
   // The addon keeps the tags of the previous append; only changes cross over.
   if (this._tags !== undefined && Array.isArray(list) && sameTags(this._tags, list)) {
-    return take(this._appendJson(buf, undefined, flush, scratch));
+    return take(this._appendJson(buf, undefined, flush, scratch, len, compact));
   }
   checkTags(list);
   this._tags = null;
-  const r = this._appendJson(buf, list, flush, scratch);
+  const r = this._appendJson(buf, list, flush, scratch, len, compact);
   this._tags = list.slice();
   return take(r);
 };
@@ -202,15 +292,26 @@ Pool.prototype.appendLite3 = function appendLite3(buf, durability) {
   return this._appendLite3(buf, flush);
 };
 
+/** Message `seq` as its JSON envelope `{seq,time,meta:{tags},data}`. */
 Pool.prototype.getJson = function getJson(seq) {
   return take(this._getJson(seq, scratch));
+};
+
+/** Appends `value` (any JSON value, or JSON bytes); returns the stored `Message`. */
+Pool.prototype.append = function append(value, tags, durability) {
+  return Message.fromRaw(this.appendJson(value, tags, durability));
+};
+
+/** Message `seq` as a `Message`. */
+Pool.prototype.get = function get(seq) {
+  return Message.fromRaw(take(this._getJson(seq, scratch)));
 };
 
 Pool.prototype.openStream = function openStream(sinceSeq, max, timeoutMs, options) {
   options = checkOptions(options);
   const ms = optionalMs(timeoutMs, "timeoutMs");
   if (options?.tags !== undefined) checkTags(options.tags);
-  const s = this._openStream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags);
+  const s = this._openStream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags, cursorExtra(options));
   s._store = Buffer.allocUnsafeSlow(STORE_BYTES);
   s._n = 0;
   s._off = 0;
@@ -225,7 +326,7 @@ Pool.prototype.openLite3Stream = function openLite3Stream(sinceSeq, max, timeout
   if (onUnconvertible !== "skip" && onUnconvertible !== "error") {
     throw usage(`unknown onUnconvertible ${JSON.stringify(onUnconvertible)} (expected "skip" or "error")`);
   }
-  const s = this._openLite3Stream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags);
+  const s = this._openLite3Stream(sinceSeq ?? undefined, max ?? undefined, ms, options?.tags, cursorExtra(options));
   if (onUnconvertible === "error") s._failOnUnconvertible();
   return setupStream(s, ms, options);
 };
@@ -365,21 +466,145 @@ Stream.prototype.close = closeFollowing(Stream.prototype.close);
 Stream.prototype[Symbol.asyncIterator] = asyncIterator(nextAsync);
 Stream.prototype[Symbol.iterator] = syncIterator(Stream.prototype.nextJson);
 
+// Lite3 frames carry their append time as a Date too (`time`, as in the
+// published package).
+function withTime(frame) {
+  if (frame !== null && typeof frame === "object") frame.time = new Date(Number(frame.timestampNs / 1000000n));
+  return frame;
+}
+for (const [cls, name] of [
+  [Pool, "getLite3"],
+  [Lite3Stream, "next"],
+  [Lite3Stream, "_poll"],
+]) {
+  const inner = cls.prototype[name];
+  cls.prototype[name] = function (...args) {
+    return withTime(inner.apply(this, args));
+  };
+}
+
 const lite3NextSync = Lite3Stream.prototype.next;
 Lite3Stream.prototype.nextAsync = nextAsync;
 Lite3Stream.prototype.close = closeFollowing(Lite3Stream.prototype.close);
 Lite3Stream.prototype[Symbol.asyncIterator] = asyncIterator(nextAsync);
 Lite3Stream.prototype[Symbol.iterator] = syncIterator(lite3NextSync);
 
-for (const cls of [Client, Pool, Stream, Lite3Stream]) {
+function tailOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") throw usage("tail options must be an object");
+  return options;
+}
+
+/**
+ * Messages from `sinceSeq` (or `since`), following the pool: an async
+ * generator of `Message` that ends after `maxMessages`, `timeoutMs` without
+ * a message, `until`, or when `signal` aborts (rejecting with its reason).
+ * Options as `openStream`'s: tags, where, since, until, errorOnGap.
+ */
+Pool.prototype.tail = async function* tail(options) {
+  const o = tailOptions(options);
+  const signal = o.signal;
+  const s = this.openStream(o.sinceSeq, o.maxMessages, o.timeoutMs, o);
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      let buf = s._poll();
+      if (buf === null) {
+        if (s._ended()) return;
+        buf = await s.next();
+        if (buf === null) return;
+      }
+      yield Message.fromRaw(buf);
+    }
+  } finally {
+    s.close();
+  }
+};
+
+const sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+function nsOf(message) {
+  // The nanoseconds of the RFC 3339 time (the pacing of a replay).
+  const text = message.timeRfc3339;
+  const ms = Date.parse(text);
+  const frac = /\.(\d+)/.exec(text);
+  const sub = frac ? Number((frac[1] + "000000000").slice(3, 9)) : 0;
+  return ms * 1e6 + sub;
+}
+
+/**
+ * Replays stored messages with the original gaps between their append
+ * times, `speed` times as fast (1: original pacing, 0: no pauses), as
+ * `pls tail --replay`: ends at the end of what is stored (with `timeoutMs`,
+ * waits that long for more first). Other options as `tail`'s.
+ */
+Pool.prototype.replay = async function* replay(options) {
+  const o = tailOptions(options);
+  const speed = o.speed ?? 1;
+  if (typeof speed !== "number" || !Number.isFinite(speed) || speed < 0) {
+    throw usage("speed must be a number >= 0 (1 = original pacing, 2 = twice as fast, 0 = no pauses)");
+  }
+  const signal = o.signal;
+  const s = this.openStream(o.sinceSeq, o.maxMessages, o.timeoutMs, o);
+  let origin = null;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      let buf = s._poll();
+      if (buf === null) {
+        if (s._timeoutMs === undefined || s._ended()) return;
+        buf = await s.next();
+        if (buf === null) return;
+      }
+      const m = Message.fromRaw(buf);
+      if (speed > 0) {
+        const ns = nsOf(m);
+        if (origin === null) origin = { ns, at: performance.now() };
+        else {
+          const wait = origin.at + (ns - origin.ns) / 1e6 / speed - performance.now();
+          if (wait > 0) await sleep(wait, signal);
+        }
+      }
+      yield m;
+    }
+  } finally {
+    s.close();
+  }
+};
+
+/** `pool.replay(options)` (the published package's module-level form). */
+function replay(pool, options) {
+  if (!(pool instanceof Pool)) throw usage("replay(pool, options): pool must be a Pool");
+  return pool.replay(options);
+}
+
+for (const cls of [native.Client, Pool, Stream, Lite3Stream]) {
   if (Symbol.dispose) cls.prototype[Symbol.dispose] = cls.prototype.close;
 }
+remote.setup({ parsePoint: native.parsePoint });
 
 module.exports = {
   Client,
   Pool,
   Stream,
   Lite3Stream,
+  Message,
+  parseMessage,
+  replay,
+  DEFAULT_POOL_DIR,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_POOL_SIZE_BYTES,
   Durability,
   ErrorKind,
   PlasmiteNativeError,

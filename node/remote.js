@@ -1,6 +1,16 @@
 "use strict";
 // The HTTP client of `pls serve` (docs/protocol.md, v0), on Node's own fetch.
-// Messages are the protocol's envelopes, parsed: {seq, time, meta: {tags}, data}.
+// Messages are `Message`s over the protocol's envelopes {seq, time, meta: {tags}, data}.
+
+const { Message } = require("./message.js");
+
+// Set by index.js: the library's reading of `since`/`until` (a seq, a
+// duration ago, an RFC 3339 time), through the addon.
+let parsePoint = null;
+
+function setup(deps) {
+  parsePoint = deps.parsePoint;
+}
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
@@ -56,7 +66,8 @@ function poolName(name) {
 }
 
 function durabilityParam(d) {
-  if (d === undefined || d === null) return "fast";
+  if (d === undefined || d === null || d === 0) return "fast";
+  if (d === 1) return "flush";
   const s = String(d).toLowerCase();
   if (s !== "fast" && s !== "flush") throw usage(`unknown durability ${JSON.stringify(d)} (expected fast or flush)`);
   return s;
@@ -85,6 +96,11 @@ class RemoteClient {
     this.token = opts?.token ?? null;
   }
 
+  /** The server's base URL as a `URL` (the published package's form of `url`). */
+  get baseUrl() {
+    return new URL(this.url);
+  }
+
   /** Sets the bearer token sent with every request; returns `this`. */
   withToken(token) {
     this.token = token;
@@ -97,10 +113,10 @@ class RemoteClient {
     return u;
   }
 
-  async _fetch(method, path, { body, query, signal, accept = "application/json" } = {}) {
+  async _fetch(method, path, { body, query, signal, accept = "application/json", contentType = "application/json" } = {}) {
     const headers = { accept };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = contentType;
     const url = this._url(path, query);
     let res;
     try {
@@ -166,59 +182,145 @@ class RemotePool {
     this.info = info;
   }
 
-  /** Appends `data` (any JSON-serializable value); resolves to the stored envelope. */
+  /** The pool's name (the published package's field). */
+  get pool() {
+    return this.name;
+  }
+
+  /** The pool's name. */
+  poolRef() {
+    return this.name;
+  }
+
+  /** Appends `data` (any JSON-serializable value); resolves to the stored `Message`. */
   async append(data, tags = [], durability) {
+    if (tags !== null && tags !== undefined && (!Array.isArray(tags) || !tags.every((t) => typeof t === "string"))) {
+      throw usage("tags must be an array of strings");
+    }
     const json = JSON.stringify({ data, tags: tags ?? [], durability: durabilityParam(durability) });
     if (json === undefined || !json.includes('"data":')) throw usage("data must be JSON-serializable");
     const res = await this.client._fetch("POST", `v0/pools/${this.name}/append`, { body: json });
-    return (await res.json()).message;
+    return new Message((await res.json()).message);
   }
 
-  /** Message `seq` (number or bigint) as an envelope. */
+  /** Message `seq` (number or bigint) as a `Message`. */
   async get(seq) {
-    return (await this.client._json("GET", `v0/pools/${this.name}/messages/${seqParam(seq, "seq")}`)).message;
+    return new Message((await this.client._json("GET", `v0/pools/${this.name}/messages/${seqParam(seq, "seq")}`)).message);
   }
 
-  /** Starts a live tail; resolves once the server accepted it. */
-  async tail(opts = {}) {
+  /** Appends a Lite3 document (`{meta: {tags}, data}`); resolves to its seq (bigint). */
+  async appendLite3(buf, durability) {
+    if (!(buf instanceof Uint8Array)) throw usage("the message must be a Buffer or a Uint8Array");
+    const res = await this.client._fetch("POST", `v0/pools/${this.name}/append_lite3`, {
+      body: buf,
+      query: [["durability", durabilityParam(durability)]],
+      contentType: "application/x-plasmite-lite3",
+    });
+    return BigInt((await res.json()).message.seq);
+  }
+
+  /** Message `seq` as a Lite3 frame `{seq, timestampNs, flags, payload, time}`. */
+  async getLite3(seq) {
+    const res = await this.client._fetch("GET", `v0/pools/${this.name}/messages/${seqParam(seq, "seq")}/lite3`, {
+      accept: "application/x-plasmite-lite3",
+    });
+    const payload = Buffer.from(await res.arrayBuffer());
+    const header = (k) => res.headers.get(k);
+    const timestampNs = header("plasmite-timestamp-ns") === null ? null : BigInt(header("plasmite-timestamp-ns"));
+    return {
+      seq: BigInt(header("plasmite-seq") ?? seqParam(seq, "seq")),
+      timestampNs,
+      flags: Number(header("plasmite-flags") ?? 0),
+      payload,
+      time: timestampNs === null ? null : new Date(Number(timestampNs / 1000000n)),
+    };
+  }
+
+  /**
+   * A live tail, returned at once (the request starts now): `await
+   * tail.next()` / `tail.cancel()`, or `for await (const m of pool.tail())`.
+   */
+  tail(opts = {}) {
+    if (opts === null || typeof opts !== "object") throw usage("tail options must be an object");
     const query = [];
-    if (opts.sinceSeq !== undefined && opts.sinceSeq !== null) query.push(["since_seq", seqParam(opts.sinceSeq, "sinceSeq")]);
+    let sinceSeq = opts.sinceSeq ?? null;
+    if (opts.since !== undefined && opts.since !== null) {
+      const p = point(opts.since, "since");
+      if (p.seq !== undefined) {
+        if (sinceSeq !== null) throw usage("give sinceSeq or since, not both");
+        sinceSeq = p.seq;
+      } else {
+        if (sinceSeq !== null) throw usage("give sinceSeq or since, not both");
+        query.push(["since_time", p.time]);
+      }
+    }
+    if (sinceSeq !== null) query.push(["since_seq", seqParam(sinceSeq, "sinceSeq")]);
+    if (opts.until !== undefined && opts.until !== null) {
+      const p = point(opts.until, "until");
+      if (p.seq !== undefined) throw usage("a remote tail's until must be a time (the protocol has no until_seq)");
+      query.push(["until_time", p.time]);
+    }
     if (opts.maxMessages !== undefined && opts.maxMessages !== null) query.push(["max", seqParam(opts.maxMessages, "maxMessages")]);
     if (opts.timeoutMs !== undefined && opts.timeoutMs !== null) query.push(["timeout_ms", seqParam(opts.timeoutMs, "timeoutMs")]);
-    for (const t of opts.tags ?? []) query.push(["tag", String(t)]);
-    const signal = opts.signal;
-    if (signal?.aborted) throw signal.reason;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let res;
-    try {
-      res = await this.client._fetch("GET", `v0/pools/${this.name}/tail`, {
-        query,
-        signal: controller.signal,
-        accept: "application/jsonl",
-      });
-    } catch (err) {
-      signal?.removeEventListener("abort", onAbort);
-      throw err;
+    const tags = opts.tags === undefined || opts.tags === null ? [] : Array.isArray(opts.tags) ? opts.tags : [opts.tags];
+    for (const t of tags) query.push(["tag", String(t)]);
+    if (opts.where !== undefined && opts.where !== null) {
+      const list = typeof opts.where === "string" ? [opts.where] : opts.where;
+      if (!Array.isArray(list) || !list.every((w) => typeof w === "string")) {
+        throw usage("where must be a jq expression (string) or an array of them");
+      }
+      for (const w of list) query.push(["where", w]);
     }
-    return new RemoteTail(res, controller, signal, onAbort);
+    if (opts.errorOnGap !== undefined && opts.errorOnGap !== null) {
+      if (typeof opts.errorOnGap !== "boolean") throw usage("errorOnGap must be a boolean");
+      if (opts.errorOnGap) query.push(["gap_policy", "error"]);
+    }
+    const signal = opts.signal;
+    return new RemoteTail(this.client, `v0/pools/${this.name}/tail`, query, signal);
   }
 }
 
-/** A live tail: `next()` resolves to the next envelope, or `null` once the tail ended. */
+// A `since`/`until` value: a Date, or a string read by the library (a seq,
+// a duration ago, an RFC 3339 time). Times go to the server as ns.
+function point(value, what) {
+  if (value instanceof Date) {
+    if (!Number.isFinite(value.getTime())) throw usage(`${what} is an invalid Date`);
+    return { time: value.toISOString() };
+  }
+  if (typeof value !== "string") {
+    throw usage(`${what} must be a Date or a string (a seq, a duration ago like "5m", or an RFC 3339 time)`);
+  }
+  let p;
+  try {
+    p = parsePoint(value);
+  } catch (err) {
+    throw new RemoteError(err.message, { status: 0, kind: "Usage", hint: err.hint });
+  }
+  return p.seq !== undefined && p.seq !== null ? { seq: p.seq } : { time: p.timeNs.toString() };
+}
+
+/** A live tail: `next()` resolves to the next `Message`, or `null` once the tail ended. */
 class RemoteTail {
-  constructor(res, controller, signal, onAbort) {
-    this._reader = res.body.getReader();
-    this._decoder = new TextDecoder();
-    this._controller = controller;
+  constructor(client, path, query, signal) {
+    this._controller = new AbortController();
     this._signal = signal;
-    this._onAbort = onAbort;
+    this._onAbort = () => this._controller.abort(signal.reason);
+    if (signal?.aborted) this._controller.abort(signal.reason);
+    else signal?.addEventListener("abort", this._onAbort, { once: true });
+    this._reader = null;
+    this._decoder = new TextDecoder();
     this._lines = [];
     this._partial = "";
     this._done = false;
     this._cancelled = false;
     this._busy = Promise.resolve();
+    this._started = client
+      ._fetch("GET", path, { query, signal: this._controller.signal, accept: "application/jsonl" })
+      .then((res) => {
+        this._reader = res.body.getReader();
+      });
+    // A failed start is reported by the first next(); never unhandled.
+    this._started.catch(() => {});
   }
 
   /** The next matching message, waiting for it; `null` at the end (max, timeout or cancel). */
@@ -232,18 +334,34 @@ class RemoteTail {
   }
 
   async _next() {
+    if (this._reader === null) {
+      try {
+        await this._started;
+      } catch (err) {
+        this._finish();
+        if (this._signal?.aborted) throw this._signal.reason;
+        if (this._cancelled) return null;
+        this._done = true;
+        this._cancelled = true;
+        throw err;
+      }
+    }
     for (;;) {
       if (this._signal?.aborted) throw this._signal.reason;
       if (this._cancelled) return null;
       const line = this._lines.shift();
       if (line !== undefined) {
         if (line.trim() === "") continue;
+        if (line.startsWith('{"seq":')) return Message.fromRaw(Buffer.from(line));
         const obj = JSON.parse(line);
         if (obj && obj.error && obj.seq === undefined) {
           this._finish();
+          this._lines.length = 0;
+          this._cancelled = true;
+          this._controller.abort();
           throw fromEnvelope(obj, STATUS_OF_KIND[obj.error.kind] ?? 500);
         }
-        return obj;
+        return new Message(obj);
       }
       if (this._done) return null;
       let chunk;
@@ -297,4 +415,18 @@ class RemoteTail {
   }
 }
 
-module.exports = { RemoteClient, RemotePool, RemoteTail, RemoteError };
+if (Symbol.dispose) RemoteTail.prototype[Symbol.dispose] = RemoteTail.prototype.cancel;
+// Clients and pools hold no connection between requests: disposing them
+// releases nothing, and is there so `using` works on every object.
+if (Symbol.dispose) {
+  RemoteClient.prototype[Symbol.dispose] = function () {};
+  RemotePool.prototype[Symbol.dispose] = function () {};
+}
+if (Symbol.asyncDispose) {
+  RemoteTail.prototype[Symbol.asyncDispose] = function () {
+    this.cancel();
+    return Promise.resolve();
+  };
+}
+
+module.exports = { RemoteClient, RemotePool, RemoteTail, RemoteError, setup };

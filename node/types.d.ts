@@ -7,6 +7,13 @@
 /** A sequence number, size or count: a `number` or a `bigint`. */
 export type SeqLike = number | bigint;
 
+/** Where `new Client()` keeps pools: `$PLASMITE_DIR`, else `~/.plasmite/pools`. */
+export declare const DEFAULT_POOL_DIR: string;
+/** The size of a pool created without one, in bytes (the command's default). */
+export declare const DEFAULT_POOL_SIZE_BYTES: number;
+/** Same as `DEFAULT_POOL_SIZE_BYTES`. */
+export declare const DEFAULT_POOL_SIZE: number;
+
 /** How far an append goes before it returns. */
 export declare const Durability: {
   /** Buffered in the shared mapping: visible to every process at once, kept if the writer crashes. */
@@ -14,7 +21,8 @@ export declare const Durability: {
   /** Also flushed to the device (fsync) before returning: survives a power cut. */
   readonly Flush: "flush";
 };
-export type Durability = (typeof Durability)[keyof typeof Durability];
+/** A durability: `Durability.Fast`/`Durability.Flush`, or the published package's numbers 0 (fast) and 1 (flush). */
+export type Durability = (typeof Durability)[keyof typeof Durability] | 0 | 1;
 
 /** The stable error kinds: branch on `err.kind`, never on the message. */
 export declare const ErrorKind: {
@@ -56,10 +64,57 @@ export declare class PlasmiteNativeError extends Error {
 /** A Lite3 frame read from a pool. */
 export interface Lite3Frame {
   seq: bigint;
+  /** Append time, ns since the Unix epoch (null from a remote server that does not send it). */
   timestampNs: bigint;
+  /** 1: the stored Lite3 bytes; 0: converted from JSON. */
   flags: number;
   payload: Buffer;
+  /** Append time as a Date (millisecond precision). */
+  time: Date;
 }
+
+/** The tags of a message. */
+export interface MessageMeta {
+  readonly tags: string[];
+}
+
+/** A message envelope as an object (what the server sends, parsed). */
+export interface MessageEnvelope {
+  seq: number | bigint | string;
+  time: string;
+  meta?: { tags?: string[] };
+  data: unknown;
+}
+
+/**
+ * One message of a pool (local or remote). Read lazily: `data` is parsed
+ * on first use; `raw` is the envelope's bytes.
+ */
+export declare class Message<T = unknown> {
+  /** A message from an envelope object (and its bytes, when known). */
+  constructor(envelope: MessageEnvelope, raw?: Buffer | null);
+  /** A message over envelope bytes (nothing parsed until asked for); for subclasses too. */
+  static fromRaw<M extends Message>(this: new (...args: any[]) => M, raw: Buffer): M;
+  readonly seq: bigint;
+  /** Append time (millisecond precision). */
+  readonly time: Date;
+  /** Append time, RFC 3339 UTC with nanoseconds. */
+  readonly timeRfc3339: string;
+  readonly data: T;
+  readonly meta: MessageMeta;
+  /** `meta.tags`. */
+  readonly tags: string[];
+  /** The envelope as JSON bytes. */
+  readonly raw: Buffer;
+  /** The envelope (`seq` a number when safe, else a decimal string). */
+  toJSON(): { seq: number | string; time: string; meta: { tags: string[] }; data: T };
+}
+
+/** A `Message` from envelope bytes, an envelope object, or a `Message` (returned as is). */
+export declare function parseMessage<T = unknown>(payload: Buffer | Uint8Array | MessageEnvelope | Message<T>): Message<T>;
+
+/** A point of a pool's history: a Date, or a string as `pls tail --since` takes it (`"42"`, `"5m"`, `"2026-01-15T10:00:00Z"`). */
+export type PointLike = Date | string;
 
 /** Extra options of `openStream` / `openLite3Stream` (beyond the seed's positional ones). */
 export interface StreamOptions {
@@ -67,7 +122,37 @@ export interface StreamOptions {
   tags?: string[];
   /** Aborting closes the stream; a pending or later async read rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /**
+   * Messages overwritten before this stream read them end it with a
+   * `RetentionGap` error whose `seq` is the first missing one (default: skip them).
+   */
+  errorOnGap?: boolean;
+  /** jq expression(s) on the envelope, as `pls tail --where`: all must be true. */
+  where?: string | string[];
+  /** Start here instead of `sinceSeq` (as `pls tail --since`: a seq, a duration ago, a time). */
+  since?: PointLike;
+  /** Stop after this point, inclusive (as `pls tail --until`). */
+  until?: PointLike;
 }
+
+/** Options of `pool.tail()`. */
+export interface LocalTailOptions extends StreamOptions {
+  /** First sequence number (inclusive); default: the oldest retained message. */
+  sinceSeq?: SeqLike | null;
+  /** Stop after N messages. */
+  maxMessages?: SeqLike | null;
+  /** Stop after N ms without a message (default: follow until aborted or broken out of). */
+  timeoutMs?: number | bigint | null;
+}
+
+/** Options of `pool.replay()`. */
+export interface ReplayOptions extends LocalTailOptions {
+  /** 1: the original gaps between messages; 2: twice as fast; 0: no pauses. Default 1. */
+  speed?: number;
+}
+
+/** `pool.replay(options)`. */
+export declare function replay(pool: Pool, options?: ReplayOptions): AsyncGenerator<Message, void, unknown>;
 
 export interface NextOptions {
   /** Aborting rejects this read with `signal.reason` (the stream stays open). */
@@ -76,24 +161,38 @@ export interface NextOptions {
 
 /** A pool directory. */
 export declare class Client {
-  /** A client for the pools in `dir` (created when a pool is first created). */
-  constructor(dir: string);
-  /** Creates a pool of `sizeBytes` (the whole file, at least 64 KiB) and opens it. */
-  createPool(name: string, sizeBytes: SeqLike): Pool;
+  /** A client for the pools in `dir` (default `DEFAULT_POOL_DIR`), created if missing. */
+  constructor(dir?: string);
+  /** Creates a pool of `sizeBytes` (the whole file, at least 64 KiB; default `DEFAULT_POOL_SIZE_BYTES`) and opens it. */
+  createPool(name: string, sizeBytes?: SeqLike): Pool;
   /** Opens an existing pool (`NotFound` when absent). A name, or a path to a `.plasmite` file. */
   openPool(name: string): Pool;
+  /** Opens the pool, creating it (`sizeBytes`, default `DEFAULT_POOL_SIZE_BYTES`) if it does not exist. */
+  pool(name: string, sizeBytes?: SeqLike): Pool;
   /** Releases the client; using it afterwards throws `Usage`. Closing twice is harmless. */
   close(): void;
+  [Symbol.dispose](): void;
 }
 
 /** An open pool. */
 export declare class Pool {
   private constructor();
-  /** Appends one JSON message (UTF-8 bytes); returns the stored envelope `{seq,time,meta:{tags},data}`. */
-  appendJson(buf: Buffer | Uint8Array, tags?: string[] | null, durability?: Durability | null): Buffer;
+  /**
+   * Appends one JSON message: UTF-8 JSON bytes, or any other value (a string
+   * included), serialized; returns the stored envelope `{seq,time,meta:{tags},data}`.
+   */
+  appendJson(payload: unknown, tags?: string[] | null, durability?: Durability | null): Buffer;
+  /** Appends `payload` (any JSON value, or JSON bytes); returns the stored message. */
+  append<T = unknown>(payload: T, tags?: string[] | null, durability?: Durability | null): Message<T>;
+  /** Message `seq` (`NotFound` with `seq` when absent). */
+  get<T = unknown>(seq: SeqLike): Message<T>;
+  /** Follows the pool: an async generator of messages (see `LocalTailOptions`). */
+  tail(options?: LocalTailOptions): AsyncGenerator<Message, void, unknown>;
+  /** Replays stored messages with their original pacing (see `ReplayOptions`). */
+  replay(options?: ReplayOptions): AsyncGenerator<Message, void, unknown>;
   /** Appends a Lite3 document; returns its sequence number. */
   appendLite3(buf: Buffer | Uint8Array, durability?: Durability | null): bigint;
-  /** The `data` of message `seq`, as JSON text (`NotFound` with `seq` when absent). */
+  /** Message `seq` as its envelope `{seq,time,meta:{tags},data}`, JSON bytes (`NotFound` with `seq` when absent). */
   getJson(seq: SeqLike): Buffer;
   /** Message `seq` as a Lite3 frame. */
   getLite3(seq: SeqLike): Lite3Frame;
@@ -101,16 +200,22 @@ export declare class Pool {
    * A stream of envelopes from `sinceSeq` (inclusive; default: the oldest retained message),
    * at most `max` messages; `timeoutMs` ends it after that long without a message.
    */
-  openStream(sinceSeq?: SeqLike | null, max?: SeqLike | null, timeoutMs?: number | null, options?: StreamOptions): Stream;
+  openStream(
+    sinceSeq?: SeqLike | null,
+    max?: SeqLike | null,
+    timeoutMs?: number | bigint | null,
+    options?: StreamOptions | boolean | null,
+  ): Stream;
   /** Like `openStream`, delivering Lite3 frames. */
   openLite3Stream(
     sinceSeq?: SeqLike | null,
     max?: SeqLike | null,
-    timeoutMs?: number | null,
-    options?: Lite3StreamOptions,
+    timeoutMs?: number | bigint | null,
+    options?: Lite3StreamOptions | boolean | null,
   ): Lite3Stream;
   /** Closes the pool (open streams keep working until closed). Closing twice is harmless. */
   close(): void;
+  [Symbol.dispose](): void;
 }
 
 /** Messages of a pool, as JSON envelopes. */
@@ -132,6 +237,7 @@ export declare class Stream implements AsyncIterable<Buffer>, Iterable<Buffer> {
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
   /** The envelopes committed so far (`nextJson()` until `null`). */
   [Symbol.iterator](): Iterator<Buffer>;
+  [Symbol.dispose](): void;
 }
 
 /** Extra options of `openLite3Stream`. */
@@ -158,30 +264,43 @@ export declare class Lite3Stream implements AsyncIterable<Lite3Frame>, Iterable<
   close(): void;
   [Symbol.asyncIterator](): AsyncIterator<Lite3Frame>;
   [Symbol.iterator](): Iterator<Lite3Frame>;
+  [Symbol.dispose](): void;
 }
 
-/** A message as the server sends it. */
-export interface RemoteMessage<T = unknown> {
-  seq: number;
-  /** Append time, RFC 3339 UTC with nanoseconds. */
-  time: string;
-  meta: { tags: string[] };
-  data: T;
+/** A message of a remote pool (the same class as local ones). */
+export type RemoteMessage<T = unknown> = Message<T>;
+
+/** The `metrics` member of a pool's info (docs/serve.md). */
+export interface RemotePoolMetrics {
+  message_count: number | null;
+  seq_span: number | null;
+  utilization: { used_bytes: number | null; free_bytes: number | null; used_percent: number | null };
+  age: {
+    oldest_time: string | null;
+    newest_time: string | null;
+    oldest_age_ms: number | null;
+    newest_age_ms: number | null;
+  };
 }
 
-/** The pool info object of the protocol (more fields may appear). */
+/** The pool info object the server sends (docs/protocol.md; more fields may appear). */
 export interface RemotePoolInfo {
   name: string;
+  /** The pool's file name (never a server path). */
   path: string;
   file_size: number;
-  ring_size: number;
+  index_offset: number;
   index_capacity: number;
+  index_size_bytes: number;
+  ring_offset: number;
+  ring_size: number;
   /** `{}` for an empty pool; members null from a write-only server. */
   bounds: { oldest?: number | null; newest?: number | null };
-  /** Null from a write-only server (as are `bytes_used` and `metrics`). */
+  /** Null from a write-only server (as are `bytes_used` and `metrics` values). */
   message_count: number | null;
   bytes_used: number | null;
   created: string;
+  metrics: RemotePoolMetrics | null;
   [field: string]: unknown;
 }
 
@@ -196,11 +315,19 @@ export interface RemoteTailOptions {
   /** Stop after N messages. */
   maxMessages?: SeqLike;
   /** Stop after N ms of inactivity. */
-  timeoutMs?: number;
+  timeoutMs?: number | bigint;
   /** Deliver only messages carrying every one of these tags (exact match). */
   tags?: string[];
   /** Aborting ends the tail; pending and later `next()` calls reject with `signal.reason`. */
   signal?: AbortSignal;
+  /** Messages overwritten before delivery end the tail with a `RemoteError` of kind `RetentionGap` (its `seq`: the first missing). */
+  errorOnGap?: boolean;
+  /** jq expression(s) on the envelope, evaluated by the server: all must be true. */
+  where?: string | string[];
+  /** Start here (a seq, a duration ago, a time; as `pls tail --since`). */
+  since?: PointLike;
+  /** End after this time (inclusive). */
+  until?: PointLike;
 }
 
 /** Thrown by remote operations. */
@@ -222,9 +349,13 @@ export declare class RemoteClient {
   constructor(url: string, opts?: RemoteClientOptions);
   /** The server's base URL. */
   readonly url: string;
+  /** The server's base URL as a `URL`. */
+  readonly baseUrl: URL;
   token: string | null;
   /** Sets the bearer token; returns `this`. */
   withToken(token: string): this;
+  /** Nothing to release (no connection is kept between requests); lets `using` take it. */
+  [Symbol.dispose](): void;
   /** Creates a pool on the server; resolves to its info. */
   createPool(name: string, sizeBytes?: SeqLike): Promise<RemotePoolInfo>;
   /** Opens an existing pool. */
@@ -241,20 +372,36 @@ export declare class RemotePool {
   readonly name: string;
   /** The pool's info when it was opened. */
   readonly info: RemotePoolInfo | undefined;
+  /** The pool's name. */
+  readonly pool: string;
+  /** The pool's name. */
+  poolRef(): string;
   /** Appends `data` (any JSON-serializable value); resolves to the stored message. */
-  append<T = unknown>(data: T, tags?: string[] | null, durability?: Durability | null): Promise<RemoteMessage<T>>;
+  append<T = unknown>(data: T, tags?: string[] | null, durability?: Durability | null): Promise<Message<T>>;
   /** Message `seq` (`NotFound` when absent). */
-  get<T = unknown>(seq: SeqLike): Promise<RemoteMessage<T>>;
-  /** Starts a live tail; resolves once the server accepted it. */
-  tail(opts?: RemoteTailOptions): Promise<RemoteTail>;
+  get<T = unknown>(seq: SeqLike): Promise<Message<T>>;
+  /** Appends a Lite3 document; resolves to its sequence number. */
+  appendLite3(buf: Buffer | Uint8Array, durability?: Durability | null): Promise<bigint>;
+  /** Message `seq` as a Lite3 frame. */
+  getLite3(seq: SeqLike): Promise<Lite3Frame>;
+  /**
+   * Starts a live tail and returns it at once (`await` on it is harmless):
+   * read with `next()` or `for await`. Errors of the request (a missing
+   * pool, a bad `where`) reject the first `next()`.
+   */
+  tail(opts?: RemoteTailOptions): RemoteTail;
+  /** Nothing to release; lets `using` take it. */
+  [Symbol.dispose](): void;
 }
 
 /** A live tail of a remote pool. */
-export declare class RemoteTail implements AsyncIterable<RemoteMessage> {
+export declare class RemoteTail implements AsyncIterable<Message> {
   private constructor();
   /** The next matching message; `null` once the tail ended (max, timeout, or `cancel()`). */
-  next(): Promise<RemoteMessage | null>;
+  next(): Promise<Message | null>;
   /** Stops the tail: pending and later `next()` calls resolve to `null`. */
   cancel(): void;
-  [Symbol.asyncIterator](): AsyncIterator<RemoteMessage>;
+  [Symbol.asyncIterator](): AsyncIterator<Message>;
+  [Symbol.dispose](): void;
+  [Symbol.asyncDispose](): Promise<void>;
 }

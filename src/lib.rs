@@ -51,5 +51,6 @@ pub use pool::{
     Report, Start, FLAG_STORED_LITE3,
 };
 /// Time: `Until` bounds a cursor; `parse_time` reads RFC 3339 or epoch ns
-/// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]).
-pub use pool::{parse_time, Until};
+/// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]);
+/// `Point` reads what `--since`/`--until` take (a seq, a duration ago, a time).
+pub use pool::{parse_time, Point, Until};

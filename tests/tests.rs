@@ -7,6 +7,7 @@ mod serve_support;
 
 mod architecture;
 mod cli;
+mod conformance;
 mod engine_concurrency;
 mod engine_crash;
 mod engine_cursor;

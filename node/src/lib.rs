@@ -14,7 +14,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{BigInt, Either};
 use napi::{Env, JsBuffer, JsFunction};
 use napi_derive::napi;
-use plasmite::{encode_tags, MessageRef};
+use plasmite::{encode_tags, MessageRef, Point, PoolOptions};
 use plasmite::{Durability, Encoding};
 
 use error::{closed, js_err, usage, NResult};
@@ -61,6 +61,96 @@ pub(crate) fn emit(env: &Env, bytes: &[u8], scratch: JsBuffer) -> NResult<Either
     }
 }
 
+/// What `openStream` takes beyond the positional arguments (index.js
+/// shapes it): the command's `--where`, `--since`/`--until` and
+/// `--gap-policy error`, all done by the library.
+#[napi(object)]
+#[derive(Default)]
+pub struct CursorExtra {
+    /// End the stream with a `RetentionGap` error at an overwritten message.
+    pub error_on_gap: Option<bool>,
+    /// jq expressions on the envelope; all must be true.
+    #[napi(js_name = "where")]
+    pub where_: Option<Vec<String>>,
+    /// A point as `--since` takes it (seq, duration ago, RFC 3339 time).
+    pub since: Option<String>,
+    /// A point as `--until` takes it.
+    pub until: Option<String>,
+}
+
+/// A point (`--since` forms) as JS sees it: `seq` or `timeNs`.
+#[napi(object)]
+pub struct JsPoint {
+    pub seq: Option<BigInt>,
+    pub time_ns: Option<BigInt>,
+}
+
+/// Reads a point as `pls tail --since` does (for the remote client, which
+/// sends absolute times).
+#[napi]
+pub fn parse_point(env: Env, s: String) -> NResult<JsPoint> {
+    Ok(match Point::parse(&s).map_err(|e| js_err(&env, e))? {
+        Point::Seq(n) => JsPoint {
+            seq: Some(BigInt::from(n)),
+            time_ns: None,
+        },
+        Point::Time(t) => JsPoint {
+            seq: None,
+            time_ns: Some(BigInt::from(t)),
+        },
+    })
+}
+
+/// Creates a pool directory (with its parents) if missing (`new Client(dir)`).
+#[napi]
+pub fn ensure_dir(env: Env, dir: String) -> NResult<()> {
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        js_err(
+            &env,
+            plasmite::Error::io("cannot create pool directory", e).with_path(&dir),
+        )
+    })
+}
+
+/// The size of a pool created without one (the command's default too).
+#[napi]
+pub fn default_pool_size() -> f64 {
+    PoolOptions::default().size_bytes as f64
+}
+
+/// A pool's info as `client.poolInfo()` / `listPools()` return it.
+#[napi(object)]
+pub struct JsPoolInfo {
+    pub name: String,
+    /// The pool file.
+    pub path: String,
+    pub file_size: f64,
+    pub ring_size: f64,
+    pub index_capacity: f64,
+    /// Oldest and newest retained seqs (null when empty).
+    pub oldest: Option<BigInt>,
+    pub newest: Option<BigInt>,
+    pub message_count: f64,
+    pub bytes_used: f64,
+    /// Creation time, ns since the Unix epoch.
+    pub created_ns: BigInt,
+}
+
+fn info_js(i: plasmite::PoolInfo) -> JsPoolInfo {
+    JsPoolInfo {
+        name: i.name,
+        path: i.path.display().to_string(),
+        file_size: i.file_size as f64,
+        ring_size: i.ring_size as f64,
+        index_capacity: i.index_capacity as f64,
+        oldest: i.oldest.map(BigInt::from),
+        newest: i.newest.map(BigInt::from),
+        message_count: i.message_count as f64,
+        bytes_used: i.bytes_used as f64,
+        created_ns: BigInt::from(i.created_ns),
+    }
+}
+
 /// A pool directory (`new Client(dir)`).
 #[napi]
 pub struct Client {
@@ -89,6 +179,41 @@ impl Client {
             .create_pool(&name, size)
             .map_err(|e| js_err(&env, e))?;
         Ok(Pool::wrap(pool))
+    }
+
+    /// Opens the pool, creating it (`size_bytes`, default: the library's)
+    /// when it does not exist.
+    #[napi]
+    pub fn pool(&self, env: Env, name: String, size_bytes: Option<JsU64>) -> NResult<Pool> {
+        let mut options = PoolOptions::default();
+        if let Some(size) = size_bytes {
+            options.size_bytes = to_u64(&env, "sizeBytes", size)?;
+        }
+        let pool = self
+            .get(&env)?
+            .open_or_create_pool(&name, options)
+            .map_err(|e| js_err(&env, e))?;
+        Ok(Pool::wrap(pool))
+    }
+
+    /// A pool's info (bounds, count, sizes).
+    #[napi]
+    pub fn pool_info(&self, env: Env, name: String) -> NResult<JsPoolInfo> {
+        let info = self.get(&env)?.pool_info(&name).map_err(|e| js_err(&env, e))?;
+        Ok(info_js(info))
+    }
+
+    /// Every pool's info, sorted by name.
+    #[napi]
+    pub fn list_pools(&self, env: Env) -> NResult<Vec<JsPoolInfo>> {
+        let list = self.get(&env)?.list_pools().map_err(|e| js_err(&env, e))?;
+        Ok(list.into_iter().map(info_js).collect())
+    }
+
+    /// Deletes a pool.
+    #[napi]
+    pub fn delete_pool(&self, env: Env, name: String) -> NResult<()> {
+        self.get(&env)?.delete_pool(&name).map_err(|e| js_err(&env, e))
     }
 
     /// Opens an existing pool.
@@ -135,6 +260,8 @@ impl Pool {
     /// Appends a JSON message; returns the stored envelope (its length when
     /// it was written into `scratch`, see `emit`). `tags` is `None` when
     /// the caller's tags are those of the previous call (index.js checks).
+    // The arguments are the JS call's positional ones (index.js makes them).
+    #[allow(clippy::too_many_arguments)]
     #[napi(js_name = "_appendJson")]
     pub fn append_json(
         &mut self,
@@ -143,6 +270,8 @@ impl Pool {
         tags: Option<Vec<String>>,
         flush: bool,
         scratch: JsBuffer,
+        len: Option<u32>,
+        compact: Option<bool>,
     ) -> NResult<Either<u32, JsBuffer>> {
         let d = if flush {
             Durability::Flush
@@ -154,21 +283,34 @@ impl Pool {
             encode_tags(&tags, &mut self.tags).map_err(|e| js_err(&env, e))?;
             self.tag_list = tags;
         }
-        let data = buf.into_value()?;
+        let whole = buf.into_value()?;
+        // `len`: the JSON is the first `len` bytes (index.js writes
+        // serialized values into a reused buffer).
+        let data = match len {
+            Some(n) => &whole[..(n as usize).min(whole.len())],
+            None => &whole[..],
+        };
         let r = pool
-            .append_json(&data, &self.tag_list, d)
+            .append_json(data, &self.tag_list, d)
             .map_err(|e| js_err(&env, e))?;
         // The envelope carries what was stored: the library's compaction of
-        // the input (known valid now) and the tags as encoded above.
-        self.payload.clear();
-        plasmite::json::compact_into(&data, &mut self.payload)
-            .map_err(|e| js_err(&env, plasmite::Error::usage(e.reason)))?;
+        // the input (known valid now) and the tags as encoded above. Text
+        // from JSON.stringify (`compact`) has no whitespace between tokens:
+        // its compaction is itself.
+        let payload: &[u8] = if compact == Some(true) {
+            data
+        } else {
+            self.payload.clear();
+            plasmite::json::compact_into(data, &mut self.payload)
+                .map_err(|e| js_err(&env, plasmite::Error::usage(e.reason)))?;
+            &self.payload
+        };
         let msg = MessageRef {
             seq: r.seq,
             timestamp_ns: r.timestamp_ns,
             encoding: Encoding::Json,
             tags_json: &self.tags,
-            payload: &self.payload,
+            payload,
         };
         self.out.clear();
         msg.write_envelope(&mut self.out).map_err(|e| js_err(&env, e))?;
@@ -188,14 +330,14 @@ impl Pool {
         Ok(BigInt::from(r.seq))
     }
 
-    /// The `data` of message `seq`, as JSON text.
+    /// Message `seq` as its JSON envelope `{seq,time,meta:{tags},data}`.
     #[napi(js_name = "_getJson")]
     pub fn get_json(&mut self, env: Env, seq: JsU64, scratch: JsBuffer) -> NResult<Either<u32, JsBuffer>> {
         let seq = to_u64(&env, "seq", seq)?;
         let msg = self.get(&env)?.get(seq).map_err(|e| js_err(&env, e))?;
         self.out.clear();
         msg.as_ref()
-            .write_data_json(&mut self.out)
+            .write_envelope(&mut self.out)
             .map_err(|e| js_err(&env, e.with_seq(seq)))?;
         emit(&env, &self.out, scratch)
     }
@@ -216,8 +358,9 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<Stream> {
-        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags)?;
+        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags, more)?;
         Ok(Stream::new(cursor, timeout, follow))
     }
 
@@ -230,8 +373,9 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<Lite3Stream> {
-        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags)?;
+        let (cursor, timeout, follow) = self.cursor(&env, since_seq, max, timeout_ms, tags, more)?;
         Ok(Lite3Stream::new(cursor, timeout, follow))
     }
 
@@ -242,10 +386,29 @@ impl Pool {
         max: Option<JsU64>,
         timeout_ms: Option<JsU64>,
         tags: Option<Vec<String>>,
+        more: Option<CursorExtra>,
     ) -> NResult<(plasmite::Cursor, Option<std::time::Duration>, Arc<Follow>)> {
-        let start = match since_seq {
-            Some(s) => plasmite::Start::Since(to_u64(env, "sinceSeq", s)?),
-            None => plasmite::Start::Oldest,
+        let more = more.unwrap_or_default();
+        let point = |v: Option<String>| -> NResult<Option<Point>> {
+            v.map(|s| Point::parse(&s).map_err(|e| js_err(env, e)))
+                .transpose()
+        };
+        let since = point(more.since)?;
+        let until = point(more.until)?;
+        let start = match (since_seq, since) {
+            (Some(_), Some(_)) => return Err(usage(env, "give sinceSeq or since, not both")),
+            (Some(s), None) => plasmite::Start::Since(to_u64(env, "sinceSeq", s)?),
+            (None, Some(p)) => p.start(),
+            (None, None) => plasmite::Start::Oldest,
+        };
+        let filter = match more.where_ {
+            Some(w) if !w.is_empty() => Some(plasmite::Filter::new(&w).map_err(|e| js_err(env, e))?),
+            _ => None,
+        };
+        let gaps = if more.error_on_gap.unwrap_or(false) {
+            plasmite::GapPolicy::Error
+        } else {
+            plasmite::GapPolicy::Continue
         };
         let max = max.map(|m| to_u64(env, "max", m)).transpose()?;
         let timeout = timeout_ms
@@ -258,7 +421,9 @@ impl Pool {
                 max,
                 timeout,
                 tags: tags.unwrap_or_default(),
-                ..Default::default()
+                until: until.map(Point::until),
+                gaps,
+                filter,
             })
             .map_err(|e| js_err(env, e))?;
         let follow = self.follow.get_or_insert_with(|| Follow::new(pool)).clone();

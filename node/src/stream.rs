@@ -33,6 +33,10 @@ struct Reader {
     pending: bool,
     /// An error met while reading ahead, thrown by the next read.
     deferred_err: Option<plasmite::Error>,
+    /// The cursor failed (a `RetentionGap` with `errorOnGap`, a `where`
+    /// output that is not a boolean, …): the error is thrown once, then the
+    /// stream has ended.
+    failed: bool,
 }
 
 impl Reader {
@@ -46,6 +50,7 @@ impl Reader {
             out: Vec::new(),
             pending: false,
             deferred_err: None,
+            failed: false,
         }
     }
 
@@ -72,6 +77,9 @@ impl Reader {
         let Some(cursor) = self.cursor.as_mut() else {
             return Ok(None);
         };
+        if self.failed {
+            return Ok(None);
+        }
         if !blocking {
             self.seen = self.follow.counter();
         }
@@ -80,7 +88,14 @@ impl Reader {
         } else {
             cursor.try_next()
         };
-        match got? {
+        let got = match got {
+            Ok(got) => got,
+            Err(e) => {
+                self.failed = true;
+                return Err(e);
+            }
+        };
+        match got {
             Some(m) => {
                 self.out.clear();
                 f(&m, &mut self.out).map(Some)
@@ -90,7 +105,8 @@ impl Reader {
     }
 
     fn ended(&self) -> bool {
-        self.cursor.as_ref().is_none_or(|c| c.end_reason().is_some())
+        (self.failed && self.deferred_err.is_none())
+            || self.cursor.as_ref().is_none_or(|c| c.end_reason().is_some())
     }
 
     fn wait(&self, env: &Env, what: &str) -> NResult<JsObject> {

@@ -22,7 +22,7 @@ test("the packed tarball installs offline into an empty directory and runs the q
   // npm test built the artifacts already; skip the prepack rebuild.
   const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", out], { cwd: pkgRoot }).stdout);
   const files = packed[0].files.map((f) => f.path).sort();
-  for (const f of ["README.md", "bin/native/pls", "bin/plasmite.js", "index.js", "index.mjs", "package.json", "plasmite.linux-x64-gnu.node", "remote.js", "types.d.ts"]) {
+  for (const f of ["README.md", "bin/native/pls", "bin/plasmite.js", "index.js", "index.mjs", "package.json", "plasmite.linux-x64-gnu.node", "remote.js", "message.js", "types.d.ts"]) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files}`);
   }
   assert.ok(!files.some((f) => f.endsWith(".rs") || f.startsWith("test/") || f.startsWith("node_modules/")), `${files}`);
@@ -50,16 +50,16 @@ test("the packed tarball installs offline into an empty directory and runs the q
   const quickStart = readmeBlocks()[0];
   const r = spawnSync(process.execPath, ["-e", quickStart], { cwd: app, env, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^\{ kind: 'signup', user: 'alice' \}\n/);
+  assert.match(r.stdout, /^\{\n  seq: 1,/);
   assert.match(r.stdout, /data: \{ kind: 'signup', user: 'alice' \}/);
 
   const v = spawnSync("npx", ["--offline", "plasmite", "--version"], { cwd: app, env, encoding: "utf8" });
   assert.equal(v.status, 0, v.stderr);
   assert.match(v.stdout, /^pls \d+\.\d+\.\d+/);
-  const esm = spawnSync(process.execPath, ["--input-type=module", "-e", 'import { Client } from "plasmite"; console.log(typeof Client);'], {
+  const esm = spawnSync(process.execPath, ["--input-type=module", "-e", 'import { Client, Message } from "plasmite"; console.log(typeof Client, typeof Message);'], {
     cwd: app,
     env,
     encoding: "utf8",
   });
-  assert.equal(esm.stdout, "function\n", esm.stderr);
+  assert.equal(esm.stdout, "function function\n", esm.stderr);
 });

@@ -65,12 +65,12 @@ test("append: plain values, tags, durability; get by number or bigint", async (t
   await client.createPool("p", 1 << 20);
   const pool = await client.openPool("p");
   const m = await pool.append({ kind: "deploy", sha: "abc123" }, ["ops", "prod"]);
-  assert.equal(m.seq, 1);
+  assert.equal(m.seq, 1n);
   assert.deepEqual(m.meta.tags, ["ops", "prod"]);
   assert.deepEqual(m.data, { kind: "deploy", sha: "abc123" });
-  assert.match(m.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+  assert.match(m.timeRfc3339, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
   assert.deepEqual((await pool.append([1, "two", null])).meta.tags, []);
-  assert.equal((await pool.append("s", [], Durability.Flush)).seq, 3);
+  assert.equal((await pool.append("s", [], Durability.Flush)).seq, 3n);
   assert.equal((await pool.append(42, null, Durability.Fast)).data, 42);
   assert.equal((await pool.append(false, undefined, "flush")).data, false);
   assert.deepEqual((await pool.get(1)).data, { kind: "deploy", sha: "abc123" });
@@ -85,7 +85,7 @@ test("append: plain values, tags, durability; get by number or bigint", async (t
   assert.equal(missing.seq, 999);
   // The server wrote a real pool: the local API reads it.
   const local = new Client(dir).openPool("p");
-  assert.deepEqual(JSON.parse(local.getJson(1n)), { kind: "deploy", sha: "abc123" });
+  assert.deepEqual(JSON.parse(local.getJson(1n)).data, { kind: "deploy", sha: "abc123" });
   local.close();
 });
 
@@ -115,7 +115,7 @@ test("tail: sinceSeq, maxMessages, timeoutMs, tags; next() waits for new message
   await sleep(50);
   await pool.append("live", ["x"]);
   const got = await pending;
-  assert.equal(got.seq, 6);
+  assert.equal(got.seq, 6n);
   assert.equal(got.data, "live");
   live.cancel();
   assert.equal(await live.next(), null);
@@ -133,7 +133,7 @@ test("tail: for await, cancel on break, AbortSignal, and HTTP errors before the 
     seen.push(m.seq);
     if (seen.length === 3) break;
   }
-  assert.deepEqual(seen, [1, 2, 3]);
+  assert.deepEqual(seen, [1n, 2n, 3n]);
 
   const ac = new AbortController();
   const tail = await pool.tail({ sinceSeq: 4, signal: ac.signal });
@@ -141,14 +141,15 @@ test("tail: for await, cancel on break, AbortSignal, and HTTP errors before the 
   setTimeout(() => ac.abort(), 30);
   await assert.rejects(pending, { name: "AbortError" });
   await assert.rejects(tail.next(), { name: "AbortError" });
-  await assert.rejects(pool.tail({ signal: AbortSignal.abort() }), { name: "AbortError" });
+  // tail() returns its RemoteTail at once: an aborted signal rejects the reads.
+  await assert.rejects(pool.tail({ signal: AbortSignal.abort() }).next(), { name: "AbortError" });
 
   const concurrent = await pool.tail({ maxMessages: 3 });
-  assert.deepEqual((await Promise.all([concurrent.next(), concurrent.next(), concurrent.next(), concurrent.next()])).map((m) => m && m.seq), [1, 2, 3, null]);
+  assert.deepEqual((await Promise.all([concurrent.next(), concurrent.next(), concurrent.next(), concurrent.next()])).map((m) => m && m.seq), [1n, 2n, 3n, null]);
 
   const gone = await client.openPool("p");
   await client.deletePool("p");
-  await rejectsRemote(gone.tail(), 404, "NotFound");
+  await rejectsRemote(gone.tail().next(), 404, "NotFound");
 });
 
 test("tokens: RemoteClient(url, {token}) and withToken", async (t) => {
@@ -162,7 +163,7 @@ test("tokens: RemoteClient(url, {token}) and withToken", async (t) => {
   const c = new RemoteClient(srv.url);
   assert.equal(c.withToken("s3cret"), c);
   await c.createPool("p");
-  assert.equal((await (await c.openPool("p")).append(1)).seq, 1);
+  assert.equal((await (await c.openPool("p")).append(1)).seq, 1n);
 });
 
 test("an unreachable server is a RemoteError of status 0 and kind Io; bad URLs are Usage", async (t) => {
@@ -191,9 +192,9 @@ test("the README's remote examples run as written against pls serve", async (t) 
   const r = await runNode(dir, ["--input-type=module", "-e", code]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split("\n");
-  assert.equal(lines[0], "1");
+  assert.equal(lines[0], "1n");
   assert.equal(lines[1], "{ kind: 'deploy', sha: 'abc123' }");
-  assert.match(r.stdout, /seq: 1,/);
+  assert.match(r.stdout, /seq: 1n,/);
   assert.match(r.stdout, /tags: \[ 'ops' \]/);
 
   // Tail options, against the same pool.
@@ -211,5 +212,5 @@ test("the README's remote examples run as written against pls serve", async (t) 
   const follow = blocks.find((b) => b.includes("async function follow(url)"));
   const r3 = await runNode(dir, ["-e", `${follow}\nfollow("${srv.url}").then(() => console.log("done"));`]);
   assert.equal(r3.code, 0, r3.stderr);
-  assert.match(r3.stdout, /^1 \{ kind: 'deploy', sha: 'abc123' \}\ndone\n$/);
+  assert.match(r3.stdout, /^1n \{ kind: 'deploy', sha: 'abc123' \}\ndone\n$/);
 });

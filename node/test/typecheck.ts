@@ -12,6 +12,20 @@ import {
   RemotePool,
   RemoteTail,
   Stream,
+  Message,
+  parseMessage,
+  replay,
+  DEFAULT_POOL_DIR,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_POOL_SIZE_BYTES,
+  type LocalTailOptions,
+  type ReplayOptions,
+  type StreamOptions,
+  type MessageEnvelope,
+  type MessageMeta,
+  type PointLike,
+  type RemotePoolMetrics,
+  type RemoteTailOptions,
   type Lite3Frame,
   type RemoteMessage,
   type RemotePoolInfo,
@@ -92,10 +106,28 @@ async function remote(): Promise<void> {
   const all: RemotePoolInfo[] = await client.listPools();
   const message: RemoteMessage<{ kind: string }> = await pool.append({ kind: "deploy", sha: "abc123" }, ["ops"]);
   await pool.append([1, 2], null, Durability.Flush);
-  const seq: number = message.seq;
+  const seq: bigint = message.seq;
+  const kind: string = message.data.kind;
   const got: RemoteMessage = await pool.get(1);
   await pool.get(1n);
   const tail: RemoteTail = await pool.tail({ sinceSeq: 0, maxMessages: 100, timeoutMs: 5000, tags: ["signup"], signal: AbortSignal.timeout(10) });
+  const opts: RemoteTailOptions = { errorOnGap: true, where: ".data.n > 1", since: "5m", until: new Date() };
+  const direct: RemoteTail = pool.tail(opts);
+  for await (const m of pool.tail({ since: new Date(), where: ["true"] })) {
+    const s: bigint = m.seq;
+  }
+  direct[Symbol.dispose]();
+  await direct[Symbol.asyncDispose]();
+  const name: string = pool.pool;
+  const ref: string = pool.poolRef();
+  const base: URL = client.baseUrl;
+  const lseq: bigint = await pool.appendLite3(Buffer.alloc(4), Durability.Flush);
+  const lframe: Lite3Frame = await pool.getLite3(lseq);
+  const metrics: RemotePoolMetrics | null = info.metrics;
+  const used: number | null | undefined = info.metrics?.utilization.used_bytes;
+  pool[Symbol.dispose]();
+  client[Symbol.dispose]();
+  void [name, ref, base, lframe, metrics, used, kind];
   const next: RemoteMessage | null = await tail.next();
   for await (const m of tail) {
     const tags: string[] = m.meta.tags;
@@ -115,5 +147,67 @@ async function remote(): Promise<void> {
   void [authed, url, oldest, same, all, seq, got, next];
 }
 
+async function messages(): Promise<void> {
+  const dir: string = DEFAULT_POOL_DIR;
+  const size: number = DEFAULT_POOL_SIZE + DEFAULT_POOL_SIZE_BYTES;
+  const client = new Client();
+  const pool: Pool = client.pool("events");
+  client.pool("sized", 1n << 20n);
+  client.createPool("default-size");
+  const m: Message<{ n: number }> = pool.append({ n: 1 }, ["a"], Durability.Flush);
+  pool.append("text", [], 1);
+  pool.appendJson({ any: "value" });
+  pool.appendJson("a string");
+  const fields: [bigint, Date, string, number, string[], string[], Buffer] = [
+    m.seq,
+    m.time,
+    m.timeRfc3339,
+    m.data.n,
+    m.meta.tags,
+    m.tags,
+    m.raw,
+  ];
+  const meta: MessageMeta = m.meta;
+  const got: Message = pool.get(1n);
+  const json = got.toJSON();
+  const env: MessageEnvelope = { seq: 1, time: "2026-01-15T10:00:00Z", meta: { tags: [] }, data: null };
+  const parsed: Message[] = [parseMessage(pool.getJson(1)), parseMessage(env), parseMessage(got), new Message(env)];
+  const fromRaw: Message = Message.fromRaw(pool.getJson(1));
+  const since: PointLike = new Date();
+  const tailOpts: LocalTailOptions = {
+    sinceSeq: 1,
+    maxMessages: 10n,
+    timeoutMs: 100,
+    tags: ["a"],
+    errorOnGap: true,
+    where: ['.data.n == 1'],
+    since,
+    until: "2026-01-15T10:00:00Z",
+    signal: AbortSignal.timeout(1000),
+  };
+  for await (const x of pool.tail(tailOpts)) {
+    const s: bigint = x.seq;
+  }
+  const replayOpts: ReplayOptions = { speed: 2, sinceSeq: 1n };
+  for await (const x of pool.replay(replayOpts)) {
+    const d: unknown = x.data;
+  }
+  for await (const x of replay(pool, { speed: 0 })) {
+    const t: Date = x.time;
+  }
+  const streamOpts: StreamOptions = { errorOnGap: true, where: "true", since: "1h", until: new Date() };
+  const s1: Stream = pool.openStream(1, null, null, true);
+  const s2: Stream = pool.openStream(1, null, null, streamOpts);
+  const l1: Lite3Stream = pool.openLite3Stream(null, null, null, false);
+  const frameTime: Date = pool.getLite3(1).time;
+  s1[Symbol.dispose]();
+  s2[Symbol.dispose]();
+  l1[Symbol.dispose]();
+  pool[Symbol.dispose]();
+  client[Symbol.dispose]();
+  void [dir, size, fields, meta, json, parsed, fromRaw, frameTime];
+}
+
 void local;
 void remote;
+void messages;

@@ -36,7 +36,7 @@ pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
 pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
-pub use time::{parse_time, Until};
+pub use time::{parse_time, Point, Until};
 pub use validate::{Problem, Report};
 
 /// Validates the pool file at `path`; a file that cannot be opened is

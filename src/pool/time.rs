@@ -164,6 +164,96 @@ impl Inner {
     }
 }
 
+/// A point of a pool's history as `pls tail --since/--until` and the Node
+/// package's `since`/`until` take it: a sequence number or a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Point {
+    /// A sequence number (a bare integer).
+    Seq(u64),
+    /// A time, ns since the Unix epoch (a duration ago is resolved against
+    /// the clock when the point is parsed).
+    Time(u64),
+}
+
+impl Point {
+    /// Parses `42` (a seq), `90s`, `5m`, `2h`, `1d` (that long ago; `ms`
+    /// works too, and fractions: `1.5h`), or an RFC 3339 time
+    /// (`2026-01-15T10:00:00Z`). Anything else is a `Usage` error.
+    ///
+    /// ```
+    /// use plasmite::Point;
+    /// assert_eq!(Point::parse("42").unwrap(), Point::Seq(42));
+    /// assert_eq!(Point::parse("1970-01-01T00:00:01Z").unwrap(), Point::Time(1_000_000_000));
+    /// assert!(matches!(Point::parse("5m").unwrap(), Point::Time(_)));
+    /// assert!(Point::parse("yesterday").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<Point> {
+        let t = s.trim();
+        let bad = || {
+            Error::usage(format!(
+                "invalid value {s:?}: expected a sequence number (42), a duration ago \
+                 (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)"
+            ))
+        };
+        if t.is_empty() {
+            return Err(bad());
+        }
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            return t
+                .parse()
+                .map(Point::Seq)
+                .map_err(|_| Error::usage(format!("sequence number {s:?} is out of range")));
+        }
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let unit_secs = match unit {
+            "ms" => Some(0.001),
+            "s" => Some(1.0),
+            "m" => Some(60.0),
+            "h" => Some(3600.0),
+            "d" => Some(86_400.0),
+            _ => None,
+        };
+        if let (Some(mult), false) = (unit_secs, num.is_empty()) {
+            let n: f64 = num.parse().map_err(|_| bad())?;
+            let ago = (n * mult * 1e9).round();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            if !ago.is_finite() || ago > now as f64 {
+                return Err(Error::usage(format!("duration {s:?} reaches back before 1970")));
+            }
+            return Ok(Point::Time(now - ago as u64));
+        }
+        if t.as_bytes().first().is_some_and(u8::is_ascii_digit) && t.len() >= 20 {
+            return parse_time(t).map(Point::Time).map_err(|_| {
+                Error::usage(format!(
+                    "invalid RFC 3339 time {s:?} (example: 2026-01-15T10:00:00Z)"
+                ))
+            });
+        }
+        Err(bad())
+    }
+
+    /// Where a cursor starting at this point starts.
+    pub fn start(self) -> crate::Start {
+        match self {
+            Point::Seq(s) => crate::Start::Since(s),
+            Point::Time(t) => crate::Start::Time(t),
+        }
+    }
+
+    /// The bound a cursor stops at.
+    pub fn until(self) -> Until {
+        match self {
+            Point::Seq(s) => Until::Seq(s),
+            Point::Time(t) => Until::Time(t),
+        }
+    }
+}
+
 /// Reads a time: an RFC 3339 timestamp (`2026-01-15T10:00:00Z`,
 /// `2026-01-15T11:00:00.5+01:00`) or an integer count of nanoseconds since
 /// the Unix epoch. Returns ns since the epoch. Anything else, or a time

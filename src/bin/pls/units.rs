@@ -70,80 +70,11 @@ pub fn human_size(n: u64) -> String {
     }
 }
 
-/// A point of a pool's history, as `--since` and `--until` take it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Point {
-    /// A sequence number (a bare integer).
-    Seq(u64),
-    /// A time, ns since the Unix epoch (a duration ago is resolved against
-    /// the clock when the arguments are read).
-    Time(u64),
-}
-
-impl Point {
-    /// The bound a cursor stops at.
-    pub fn until(self) -> plasmite::Until {
-        match self {
-            Point::Seq(s) => plasmite::Until::Seq(s),
-            Point::Time(t) => plasmite::Until::Time(t),
-        }
-    }
-}
-
 /// The clock, in ns since the Unix epoch.
 pub fn now_ns() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64)
-}
-
-/// Parses a `--since`/`--until` value: `42` (a seq), `90s`, `5m`, `2h`,
-/// `1d` (that long ago; `ms` works too, and fractions: `1.5h`), or an
-/// RFC 3339 time (`2026-01-15T10:00:00Z`).
-pub fn parse_point(s: &str) -> Result<Point, String> {
-    let t = s.trim();
-    let bad = || {
-        format!(
-            "invalid value {s:?}: expected a sequence number (42), a duration ago \
-             (90s, 5m, 2h, 1d) or an RFC 3339 time (2026-01-15T10:00:00Z)"
-        )
-    };
-    if t.is_empty() {
-        return Err(bad());
-    }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return t
-            .parse()
-            .map(Point::Seq)
-            .map_err(|_| format!("sequence number {s:?} is out of range"));
-    }
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let unit_secs = match unit {
-        "ms" => Some(0.001),
-        "s" => Some(1.0),
-        "m" => Some(60.0),
-        "h" => Some(3600.0),
-        "d" => Some(86_400.0),
-        _ => None,
-    };
-    if let (Some(mult), false) = (unit_secs, num.is_empty()) {
-        let n: f64 = num.parse().map_err(|_| bad())?;
-        let ago = (n * mult * 1e9).round();
-        let now = now_ns();
-        if !ago.is_finite() || ago > now as f64 {
-            return Err(format!("duration {s:?} reaches back before 1970"));
-        }
-        return Ok(Point::Time(now - ago as u64));
-    }
-    if t.as_bytes().first().is_some_and(u8::is_ascii_digit) && t.len() >= 20 {
-        return plasmite::parse_time(t)
-            .map(Point::Time)
-            .map_err(|_| format!("invalid RFC 3339 time {s:?} (example: 2026-01-15T10:00:00Z)"));
-    }
-    Err(bad())
 }
 
 #[cfg(test)]

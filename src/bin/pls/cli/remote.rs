@@ -467,7 +467,7 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
         match ended {
             Ok(()) if !follow => return Ok(Outcome::Done),
             // The server ended the stream at the time bound.
-            Ok(()) if until_time.is_some_and(|t| now_ns() > t) => return Ok(Outcome::Done),
+            Ok(()) if until_time.is_some_and(|t| crate::units::now_ns() > t) => return Ok(Outcome::Done),
             Ok(())
                 if a.timeout
                     .is_some_and(|t| last_message.elapsed() >= t.saturating_sub(POLL)) =>
@@ -501,12 +501,6 @@ fn message_time(envelope: &[u8]) -> Result<u64> {
             format!("a streamed message has a bad time {t:?}"),
         )
     })
-}
-
-fn now_ns() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// Sleeps `d` unless interrupted first; true when interrupted.

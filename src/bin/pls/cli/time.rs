@@ -6,7 +6,14 @@ use std::time::{Duration, Instant};
 use super::output::stdout_closed;
 use crate::signals;
 
-pub use crate::units::{parse_point, Point};
+/// A point of a pool's history, as `--since` and `--until` take it (the
+/// library's, so the Node package reads the same forms).
+pub use plasmite::Point;
+
+/// Parses a `--since`/`--until` value (see [`Point::parse`]).
+pub fn parse_point(s: &str) -> Result<Point, String> {
+    Point::parse(s).map_err(|e| e.message().to_string())
+}
 
 /// Parses `append --time`: a duration ago or an RFC 3339 time (a bare
 /// integer, a seq elsewhere, means nothing here).

@@ -18,7 +18,7 @@ use plasmite::{
 use serde_json::{json, Map, Value};
 
 use super::{Call, Mode};
-use crate::units::{parse_point, Point};
+use plasmite::Point;
 
 /// Messages `plasmite_read` and `plasmite_wait` return when `count` is not given.
 pub const DEFAULT_COUNT: u64 = 20;
@@ -384,9 +384,9 @@ impl Args<'_> {
                 .as_u64()
                 .map(|s| Some(Point::Seq(s)))
                 .ok_or_else(|| self.bad(key, "a sequence number, a duration ago or an RFC 3339 time")),
-            Some(Value::String(s)) => parse_point(s)
+            Some(Value::String(s)) => Point::parse(s)
                 .map(Some)
-                .map_err(|e| Error::usage(format!("{}: {key}: {e}", self.tool))),
+                .map_err(|e| Error::usage(format!("{}: {key}: {}", self.tool, e.message()))),
             Some(_) => Err(self.bad(key, "a sequence number, a duration ago or an RFC 3339 time")),
         }
     }

@@ -441,7 +441,7 @@ impl Conn {
             let _ = write!(
                 out,
                 "access-control-allow-origin: {origin}\r\nvary: origin\r\n\
-                 access-control-expose-headers: plasmite-version, plasmite-seq\r\n"
+                 access-control-expose-headers: plasmite-version, plasmite-seq, plasmite-timestamp-ns, plasmite-flags\r\n"
             );
         }
         for (k, v) in extra {

@@ -16,7 +16,12 @@ pub enum Reply {
     /// A JSON body.
     Json(u16, Vec<u8>),
     /// Raw Lite3 bytes of message `seq`.
-    Lite3 { seq: u64, bytes: Vec<u8> },
+    Lite3 {
+        seq: u64,
+        timestamp_ns: u64,
+        flags: u32,
+        bytes: Vec<u8>,
+    },
     /// A stream: started and written by [`tail::run`].
     Tail(tail::Plan),
     /// The answer to a browser's CORS preflight.
@@ -41,9 +46,19 @@ pub fn serve(shared: &Shared, conn: &mut Conn, head: &Head) -> std::io::Result<u
             conn.respond(status, "application/json", &[], &body)?;
             Ok(status)
         }
-        Ok(Reply::Lite3 { seq, bytes }) => {
-            let seq = seq.to_string();
-            conn.respond(200, lite3::CONTENT_TYPE, &[("plasmite-seq", &seq)], &bytes)?;
+        Ok(Reply::Lite3 {
+            seq,
+            timestamp_ns,
+            flags,
+            bytes,
+        }) => {
+            let (seq, ts, flags) = (seq.to_string(), timestamp_ns.to_string(), flags.to_string());
+            let headers = [
+                ("plasmite-seq", &*seq),
+                ("plasmite-timestamp-ns", &*ts),
+                ("plasmite-flags", &*flags),
+            ];
+            conn.respond(200, lite3::CONTENT_TYPE, &headers, &bytes)?;
             Ok(200)
         }
         Ok(Reply::Tail(plan)) => tail::run(shared, conn, head, plan),
@@ -466,6 +481,8 @@ fn get_lite3(shared: &Shared, name: &str, seq: u64) -> Routed {
     let frame = pool.get_lite3(seq)?;
     Ok(Reply::Lite3 {
         seq: frame.seq,
+        timestamp_ns: frame.timestamp_ns,
+        flags: frame.flags,
         bytes: frame.payload,
     })
 }

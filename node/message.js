@@ -1,0 +1,191 @@
+"use strict";
+// `Message`: one message of a pool, local or remote, read lazily from its
+// envelope `{"seq":N,"time":"…","meta":{"tags":[…]},"data":…}`.
+//
+// A message read from a pool keeps the envelope's bytes (`raw`) and parses
+// nothing up front: `seq` and `timeRfc3339` are read from the envelope's
+// fixed prefix when first asked for, the rest (`meta`, `data`) by one
+// JSON.parse on first use. So following a pool costs no parse per message
+// unless the caller looks inside it. Subclasses (messages with more
+// behaviour, like a consumer group's) build on `Message.fromRaw`.
+
+const PREFIX = '{"seq":';
+const TIME = ',"time":"';
+
+/** A `Usage` error of the package that loaded this module (set by index.js / remote.js). */
+let makeUsage = (message) => {
+  const e = new TypeError(message);
+  e.kind = "Usage";
+  return e;
+};
+
+function setUsageFactory(fn) {
+  makeUsage = fn;
+}
+
+function toSeq(value) {
+  if (typeof value === "bigint" && value >= 0n) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === "string" && /^[0-9]+$/.test(value)) return BigInt(value);
+  throw makeUsage("message seq must be a non-negative integer (number, bigint or decimal string)");
+}
+
+const FROM_RAW = Symbol("fromRaw");
+const EMPTY_TAGS = Object.freeze([]);
+
+class Message {
+  /**
+   * A message from an envelope object `{seq, time, meta: {tags}, data}`
+   * (as the server sends it), with its bytes when known.
+   */
+  constructor(envelope, raw) {
+    if (envelope === FROM_RAW) {
+      this._raw = raw;
+      this._env = undefined;
+      this._seq = undefined;
+      this._time = undefined;
+      this._timeText = undefined;
+      this._meta = undefined;
+      return;
+    }
+    if (!envelope || typeof envelope !== "object" || Array.isArray(envelope)) {
+      throw makeUsage("a message envelope must be an object {seq, time, meta: {tags}, data}");
+    }
+    const seq = toSeq(envelope.seq);
+    if (typeof envelope.time !== "string" || !Number.isFinite(Date.parse(envelope.time))) {
+      throw makeUsage("a message envelope's time must be an RFC 3339 string");
+    }
+    const tags = envelope.meta?.tags;
+    if (tags !== undefined && (!Array.isArray(tags) || !tags.every((t) => typeof t === "string"))) {
+      throw makeUsage("a message envelope's meta.tags must be an array of strings");
+    }
+    if (raw !== undefined && raw !== null && !Buffer.isBuffer(raw)) throw makeUsage("raw must be a Buffer");
+    this._raw = raw ?? null;
+    this._env = envelope;
+    this._seq = seq;
+    this._time = undefined;
+    this._timeText = envelope.time;
+    this._meta = undefined;
+  }
+
+  /** A message over envelope bytes (nothing is parsed until asked for). */
+  static fromRaw(raw) {
+    return new this(FROM_RAW, raw);
+  }
+
+  _parsed() {
+    if (this._env === undefined) {
+      try {
+        this._env = JSON.parse(this._raw.toString("utf8"));
+      } catch (err) {
+        throw makeUsage(`not a message envelope: ${err.message}`);
+      }
+      if (!this._env || typeof this._env !== "object") throw makeUsage("not a message envelope");
+    }
+    return this._env;
+  }
+
+  /** The sequence number (bigint). */
+  get seq() {
+    if (this._seq === undefined) {
+      const raw = this._raw;
+      let n = 0;
+      let i = PREFIX.length;
+      // `{"seq":` (the envelopes of this package and its server start so)
+      if (raw.length > i && raw[0] === 123 && raw[2] === 115 && raw[3] === 101 && raw[4] === 113 && raw[6] === 58) {
+        let c;
+        while (i < raw.length && (c = raw[i]) >= 48 && c <= 57 && i < PREFIX.length + 15) {
+          n = n * 10 + (c - 48);
+          i++;
+        }
+      }
+      if (i > PREFIX.length && (raw[i] === 44 || raw[i] === 125)) {
+        this._seq = BigInt(n);
+      } else {
+        this._seq = toSeq(this._parsed().seq);
+      }
+    }
+    return this._seq;
+  }
+
+  /** The append time as RFC 3339 UTC text (nanoseconds). */
+  get timeRfc3339() {
+    if (this._timeText === undefined) {
+      const raw = this._raw;
+      const at = raw.indexOf(TIME, PREFIX.length);
+      const end = at < 0 ? -1 : raw.indexOf(34, at + TIME.length);
+      if (at > 0 && at < 40 && end > 0) this._timeText = raw.toString("latin1", at + TIME.length, end);
+      else this._timeText = String(this._parsed().time);
+    }
+    return this._timeText;
+  }
+
+  /** The append time (a Date, millisecond precision; `timeRfc3339` has the nanoseconds). */
+  get time() {
+    if (this._time === undefined) this._time = new Date(this.timeRfc3339);
+    return this._time;
+  }
+
+  /** `{ tags }`. */
+  get meta() {
+    if (this._meta === undefined) {
+      const tags = this._parsed().meta?.tags;
+      this._meta = Object.freeze({ tags: Array.isArray(tags) && tags.length ? Object.freeze(tags.map(String)) : EMPTY_TAGS });
+    }
+    return this._meta;
+  }
+
+  /** The message's tags (`meta.tags`). */
+  get tags() {
+    return this.meta.tags;
+  }
+
+  /** The message's data, parsed on first use. */
+  get data() {
+    return this._parsed().data;
+  }
+
+  /** The envelope as JSON bytes. */
+  get raw() {
+    if (this._raw === null) this._raw = Buffer.from(JSON.stringify(this));
+    return this._raw;
+  }
+
+  /** The envelope (`seq` a number when safe, else a decimal string). */
+  toJSON() {
+    const seq = this.seq;
+    return {
+      seq: seq <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seq) : seq.toString(),
+      time: this.timeRfc3339,
+      meta: { tags: [...this.tags] },
+      data: this.data,
+    };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
+    const view = { seq: this.seq, time: this.timeRfc3339, meta: { tags: [...this.tags] }, data: this.data };
+    return `Message ${inspect(view, options)}`;
+  }
+}
+
+/**
+ * A `Message` from envelope bytes (a Buffer/Uint8Array, e.g. from `nextJson()`
+ * or `getJson()`), an envelope object, or a `Message` (returned as is).
+ */
+function parseMessage(payload) {
+  if (payload instanceof Message) return payload;
+  if (payload instanceof Uint8Array) {
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const m = Message.fromRaw(buf);
+    // Check it now: parseMessage of bytes that are no envelope throws here.
+    const env = m._parsed();
+    if (typeof env !== "object" || Array.isArray(env)) throw makeUsage("not a message envelope");
+    m.seq;
+    if (!Number.isFinite(m.time.getTime())) throw makeUsage("a message envelope's time must be an RFC 3339 string");
+    return m;
+  }
+  if (payload && typeof payload === "object") return new Message(payload);
+  throw makeUsage("parseMessage takes envelope bytes (Buffer), an envelope object or a Message");
+}
+
+module.exports = { Message, parseMessage, setUsageFactory };
