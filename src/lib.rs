@@ -53,3 +53,9 @@ pub use pool::{
 /// Time: `Until` bounds a cursor; `parse_time` reads RFC 3339 or epoch ns
 /// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]).
 pub use pool::{parse_time, Until};
+/// Consumer groups: competing consumers with leases, acks, redelivery and
+/// dead letters, kept in the pool's sidecar files ([`Pool::group`]).
+pub use pool::{
+    validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
+    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+};

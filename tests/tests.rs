@@ -14,6 +14,7 @@ mod engine_damage;
 mod engine_wrap;
 mod error_kinds;
 mod filter;
+mod groups;
 mod hardening_engine;
 mod hardening_engine_xfsz;
 mod hardening_http;
