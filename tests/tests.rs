@@ -15,6 +15,7 @@ mod engine_wrap;
 mod error_kinds;
 mod filter;
 mod groups;
+mod groups_cli;
 mod hardening_engine;
 mod hardening_engine_xfsz;
 mod hardening_http;

@@ -443,9 +443,6 @@ impl Inner {
                 }
             }
         }
-        if floor >= st.next_seq {
-            return Ok(());
-        }
         let mut end = st.write_pos;
         for f in frames {
             let len = layout::frame_len(f.tags.len(), f.payload.len());
@@ -455,9 +452,12 @@ impl Inner {
             return Ok(());
         }
         let keep = floor.max(st.oldest_seq);
-        let floor_pos = match self.locate(keep, st, gen) {
-            Ok(p) => p,
-            Err(_) => st.oldest_pos,
+        let floor_pos = if keep >= st.next_seq {
+            // Nothing retained is protected, but a batch larger than the
+            // free ring would overwrite its own first messages.
+            st.write_pos
+        } else {
+            self.locate(keep, st, gen).unwrap_or(st.oldest_pos)
         };
         if end - ring <= floor_pos {
             return Ok(());

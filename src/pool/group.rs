@@ -66,7 +66,8 @@ const OFF_LOG_COUNT: usize = 768;
 const OFF_LOG: usize = 776;
 const LOG_CAP: usize = 64;
 const OFF_CONSUMERS: usize = 2048;
-/// Consumers a group remembers (names shown by `info`).
+/// Consumers a group remembers by name (shown by `info`); beyond it, the
+/// one seen least recently is forgotten.
 pub const MAX_CONSUMERS: usize = 64;
 const CONSUMER_LEN: usize = 64;
 const CONSUMER_NAME_MAX: usize = 40;
@@ -912,13 +913,19 @@ impl Group {
                 return Ok(i);
             }
         }
-        let Some(i) = free else {
-            return Err(Error::new(
-                ErrorKind::Busy,
-                format!("group {} already has {MAX_CONSUMERS} named consumers", self.name),
-            )
-            .with_hint("reuse consumer names (--consumer), or delete and recreate the group"));
-        };
+        // Full: the entry seen least recently is reused (its name only
+        // labels `info`; leases do not depend on it).
+        let i = free.unwrap_or_else(|| {
+            (0..MAX_CONSUMERS)
+                .min_by_key(|i| self.word(OFF_CONSUMERS + i * CONSUMER_LEN + 48))
+                .unwrap_or(0)
+        });
+        if free.is_none() {
+            let off = OFF_CONSUMERS + i * CONSUMER_LEN;
+            txn.set(off, 0);
+            txn.set(off + 56, 0);
+            txn.commit();
+        }
         let off = OFF_CONSUMERS + i * CONSUMER_LEN;
         // The name bytes go into a free entry (no one reads them until the
         // logged length makes the entry live).

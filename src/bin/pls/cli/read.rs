@@ -72,6 +72,9 @@ pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
         return super::remote::tail(&url, a, ui);
     }
+    if let Some(group) = a.group.clone() {
+        return super::group::tail(client, a, &group, ui);
+    }
     // A bad expression is reported before the pool is opened.
     let filter = filter(&a.filters)?;
     let pool = client.open_pool(&a.pool)?;

@@ -520,3 +520,15 @@ fn wait_interruptible(d: Duration) -> bool {
     }
     signals::interrupted()
 }
+
+/// `pls consume` on a remote pool: claims through the server (long-poll).
+pub fn consume(url: &str, a: super::ConsumeArgs, ui: &Ui) -> Result<Outcome> {
+    let _ = (url, a, ui);
+    Err(Error::usage("consume of a remote pool is not supported yet"))
+}
+
+/// `pls ack` on a remote pool.
+pub fn ack(url: &str, a: super::AckArgs, list: Vec<plasmite::DeliveryReceipt>, ui: &Ui) -> Result<Outcome> {
+    let _ = (url, a, list, ui);
+    Err(Error::usage("ack of a remote pool is not supported yet"))
+}
