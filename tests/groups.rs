@@ -402,9 +402,16 @@ fn child_group_consumer() {
     }
     use rand::{Rng, SeedableRng};
     use std::io::Write;
-    let p = Pool::open(env("POOL")).unwrap();
-    let mut g = p.open_group("kill").unwrap();
-    g.set_consumer(&format!("c{}", env_u64("K"))).unwrap();
+    let name = format!("c{}", env_u64("K"));
+    let mut consumer = match std::env::var("URL") {
+        Ok(url) => Consumer::Remote(plasmite::remote::Remote::new(&url, None), name),
+        Err(_) => {
+            let p = Pool::open(env("POOL")).unwrap();
+            let mut g = p.open_group("kill").unwrap();
+            g.set_consumer(&name).unwrap();
+            Consumer::Local(g)
+        }
+    };
     let mut rng = rand::rngs::StdRng::seed_from_u64(env_u64("SEED"));
     let mut out = std::io::stdout().lock();
     writeln!(out, "READY").unwrap();
@@ -413,25 +420,19 @@ fn child_group_consumer() {
     loop {
         let max = rng.gen_range(1..=64);
         let before = boottime();
-        let got = g.claim_wait(max, None, Duration::from_millis(100)).unwrap();
+        let receipts = consumer.claim(max);
         let after = boottime();
         line.clear();
-        for d in &got {
+        for r in &receipts {
             use std::fmt::Write;
-            writeln!(
-                line,
-                "C {} {} {before} {after}",
-                d.receipt.seq, d.receipt.delivery
-            )
-            .unwrap();
+            writeln!(line, "C {} {} {before} {after}", r.seq, r.delivery).unwrap();
         }
         out.write_all(line.as_bytes()).unwrap();
         out.flush().unwrap();
         if rng.gen_ratio(1, 50) {
             std::thread::sleep(Duration::from_millis(rng.gen_range(0..5)));
         }
-        let receipts: Vec<DeliveryReceipt> = got.iter().map(|d| d.receipt).collect();
-        let outcomes = g.ack_many(&receipts).unwrap();
+        let outcomes = consumer.ack(&receipts);
         line.clear();
         for (r, o) in receipts.iter().zip(outcomes) {
             use std::fmt::Write;
@@ -447,14 +448,77 @@ fn child_group_consumer() {
     }
 }
 
+/// A consumer of the kill test: the library in-process, or the library's
+/// remote client through `pls serve`.
+enum Consumer {
+    Local(plasmite::Group),
+    Remote(plasmite::remote::Remote, String),
+}
+
+impl Consumer {
+    fn claim(&mut self, max: usize) -> Vec<DeliveryReceipt> {
+        match self {
+            Consumer::Local(g) => g
+                .claim_wait(max, None, Duration::from_millis(100))
+                .unwrap()
+                .iter()
+                .map(|d| d.receipt)
+                .collect(),
+            Consumer::Remote(r, name) => {
+                let body = r
+                    .claim(
+                        "kill",
+                        "kill",
+                        max as u64,
+                        None,
+                        Duration::from_millis(100),
+                        Some(name),
+                    )
+                    .unwrap();
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                v["messages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["receipt"].as_str().unwrap().parse().unwrap())
+                    .collect()
+            }
+        }
+    }
+
+    fn ack(&mut self, receipts: &[DeliveryReceipt]) -> Vec<AckOutcome> {
+        if receipts.is_empty() {
+            return Vec::new();
+        }
+        match self {
+            Consumer::Local(g) => g.ack_many(receipts).unwrap(),
+            Consumer::Remote(r, _) => r.ack("kill", "kill", receipts).unwrap(),
+        }
+    }
+}
+
 #[test]
 fn four_consumers_killed_at_random_ack_every_message_exactly_once() {
-    use rand::{Rng, SeedableRng};
     if std::env::var(ROLE).is_ok() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let p = pool(&dir, "kill", 64 << 20);
+    kill_test(&dir, None);
+}
+
+#[test]
+fn four_remote_consumers_killed_at_random_through_pls_serve() {
+    if std::env::var(ROLE).is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = crate::serve_support::Server::start_in(dir.path(), 0, &[]);
+    kill_test(&dir, Some(server.url()));
+}
+
+fn kill_test(dir: &tempfile::TempDir, url: Option<String>) {
+    use rand::{Rng, SeedableRng};
+    let p = pool(dir, "kill", 64 << 20);
     let mut b = Batch::new();
     for i in 0..KILL_N {
         b.push_json(
@@ -480,15 +544,15 @@ fn four_consumers_killed_at_random_ack_every_message_exactly_once() {
     let mut seed = 0u64;
     let mut spawn = |k: u64| {
         seed += 1;
-        let mut c = spawn_child(
-            test,
-            "group-consumer",
-            &[
-                ("POOL", path.clone()),
-                ("K", k.to_string()),
-                ("SEED", seed.to_string()),
-            ],
-        );
+        let mut env = vec![
+            ("POOL", path.clone()),
+            ("K", k.to_string()),
+            ("SEED", seed.to_string()),
+        ];
+        if let Some(u) = &url {
+            env.push(("URL", u.clone()));
+        }
+        let mut c = spawn_child(test, "group-consumer", &env);
         c.expect_line("READY", Duration::from_secs(60));
         c
     };
@@ -609,5 +673,8 @@ fn four_consumers_killed_at_random_ack_every_message_exactly_once() {
         unlogged <= kills * 2 * 64,
         "{unlogged} deliveries or acks without a log line, for {kills} kills"
     );
-    eprintln!("kill test: {kills} kills, {redeliveries} redeliveries, {unlogged} unlogged");
+    eprintln!(
+        "kill test ({}): {kills} kills, {redeliveries} redeliveries, {unlogged} unlogged",
+        if url.is_some() { "remote" } else { "local" }
+    );
 }

@@ -16,6 +16,7 @@ mod error_kinds;
 mod filter;
 mod groups;
 mod groups_cli;
+mod groups_serve;
 mod hardening_engine;
 mod hardening_engine_xfsz;
 mod hardening_http;
