@@ -57,5 +57,5 @@ pub use pool::{parse_time, Until};
 /// dead letters, kept in the pool's sidecar files ([`Pool::group`]).
 pub use pool::{
     validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
-    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
 };

@@ -678,3 +678,51 @@ fn kill_test(dir: &tempfile::TempDir, url: Option<String>) {
         if url.is_some() { "remote" } else { "local" }
     );
 }
+
+#[test]
+fn doctor_checks_group_books_and_protect_slots() {
+    use std::os::unix::fs::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = pool(&dir, "jobs", 1 << 20);
+    fill(&p, 5);
+    let mut g = p.group("g").unwrap();
+    let d = g.claim(3, None).unwrap();
+    g.ack(d[1].receipt).unwrap();
+    assert!(p.validate().is_clean(), "{:?}", p.validate());
+    // The pending count (bytes 536..544 of the group file) no longer
+    // matches the slots: doctor says so.
+    let file = p.path().with_extension("plasmite.groups").join("g.group");
+    let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    f.write_all_at(&7u64.to_le_bytes(), 536).unwrap();
+    let r = p.validate();
+    assert!(!r.is_clean());
+    assert!(
+        r.problems[0].message.contains("group g: pending count 7"),
+        "{r:?}"
+    );
+    assert_eq!(r.problems[0].kind, ErrorKind::Corrupt);
+    // A protect slot whose group file is gone (a crash while creating it).
+    p.create_group(
+        "safe",
+        &GroupOptions {
+            protect: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::fs::remove_file(file.with_file_name("safe.group")).unwrap();
+    let r = p.validate();
+    assert!(
+        r.problems
+            .iter()
+            .any(|x| x.message.contains("protect slot 0 names group \"safe\"")),
+        "{r:?}"
+    );
+    p.delete_group("safe").unwrap();
+    assert!(!p
+        .validate()
+        .problems
+        .iter()
+        .any(|x| x.message.contains("protect slot")));
+    assert_eq!(p.delete_group("safe").unwrap_err().kind(), ErrorKind::NotFound);
+}

@@ -84,6 +84,8 @@ const ST_RELEASED: u64 = 1 << 49;
 pub const MAX_GROUP_CAPACITY: u64 = 1 << 22;
 /// Pending window of a group created with defaults.
 pub const DEFAULT_GROUP_CAPACITY: u64 = 16384;
+/// Groups a pool may have (`Busy` when creating one more).
+pub const MAX_GROUPS: usize = 1024;
 /// Longest group name.
 pub const MAX_GROUP_NAME: usize = 40;
 
@@ -528,6 +530,13 @@ impl Pool {
         if dead.is_empty() || dead.len() > DEAD_NAME_MAX {
             return Err(Error::usage("dead-letter pool reference is empty or too long"));
         }
+        if self.group_names()?.len() >= MAX_GROUPS {
+            return Err(Error::new(
+                ErrorKind::Busy,
+                format!("pool {} already has {MAX_GROUPS} groups", self.name()),
+            )
+            .with_hint("delete groups that are no longer used (pls group list, pls group delete)"));
+        }
         let dir = groups_dir(self.path());
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io("cannot create the groups directory", e).with_path(&dir))?;
@@ -658,7 +667,26 @@ impl Pool {
     /// Deletes group `name` (its books; the pool's messages stay), releasing
     /// its protect slot. Consumers that have it open keep their mapping.
     pub fn delete_group(&self, name: &str) -> Result<()> {
-        let g = self.open_group(name)?;
+        let g = match self.open_group(name) {
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                // A protect slot left by a group whose file is gone (a crash
+                // while creating it): clearing it is this delete.
+                let stale: Vec<usize> = self
+                    .protect_slots()
+                    .into_iter()
+                    .filter(|(_, n, _)| n == name)
+                    .map(|(s, _, _)| s)
+                    .collect();
+                if stale.is_empty() {
+                    return Err(e);
+                }
+                for s in stale {
+                    self.release_protect_slot(s);
+                }
+                return Ok(());
+            }
+            other => other?,
+        };
         let path = g.path.clone();
         if let Some(s) = g.protect_slot {
             self.release_protect_slot(s);
@@ -722,6 +750,53 @@ impl Pool {
                 (i, String::from_utf8_lossy(&nm[..len]).into_owned(), floor)
             })
             .collect()
+    }
+}
+
+/// `doctor`'s checks of a pool's groups: each group file opens and its
+/// books are consistent (a half step a killed process left is rolled back
+/// first, as any user of the group would); each protect slot names a group
+/// that exists.
+pub(crate) fn validate_groups(pool: &Pool, report: &mut super::validate::Report) {
+    use super::validate::Problem;
+    let names = match pool.group_names() {
+        Ok(n) => n,
+        Err(e) => {
+            report.problems.push(Problem::from(&e));
+            return;
+        }
+    };
+    for name in &names {
+        match pool.open_group(name).and_then(|g| g.check()) {
+            Ok(found) => report.problems.extend(found.into_iter().map(|m| Problem {
+                kind: ErrorKind::Corrupt,
+                offset: None,
+                message: format!("group {name}: {m}"),
+            })),
+            Err(e) if e.kind() == ErrorKind::Permission => report.warnings.push(Problem {
+                kind: e.kind(),
+                offset: None,
+                message: format!("group {name} not checked: {}", e.message()),
+            }),
+            Err(e) => report.problems.push(Problem {
+                kind: e.kind(),
+                offset: e.offset(),
+                message: format!("group {name}: {}", e.message()),
+            }),
+        }
+    }
+    for (slot, name, _) in pool.protect_slots() {
+        if !names.contains(&name) {
+            report.problems.push(Problem {
+                kind: ErrorKind::Busy,
+                offset: Some((OFF_PROTECT_SLOTS + slot * PROTECT_SLOT_LEN) as u64),
+                message: format!(
+                    "protect slot {slot} names group {name:?}, which does not exist: appends still keep its messages \
+                     (clear it with: pls group delete {} {name})",
+                    pool.name()
+                ),
+            });
+        }
     }
 }
 

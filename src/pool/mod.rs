@@ -37,7 +37,7 @@ pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub(crate) use group::groups_dir;
 pub use group::{
     validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
-    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
 };
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
@@ -406,7 +406,9 @@ impl Pool {
 
     /// Checks the whole file and reports every problem found.
     pub fn validate(&self) -> Report {
-        validate::run(&self.inner)
+        let mut report = validate::run(&self.inner);
+        group::validate_groups(self, &mut report);
+        report
     }
 
     pub(crate) fn inner(&self) -> &Inner {
