@@ -235,6 +235,15 @@ fn a_full_window_is_busy_with_a_hint() {
     let err = g.claim(1, None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Busy);
     assert!(err.hint().unwrap().contains("--capacity"), "{err:?}");
+    // A blocking claim waits for room, then says Busy.
+    let t = Instant::now();
+    assert_eq!(
+        g.claim_wait(1, None, Duration::from_millis(200))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Busy
+    );
+    assert!(t.elapsed() >= Duration::from_millis(200));
     // Acking the oldest frees room; acking a later one does not.
     g.ack(d[3].receipt).unwrap();
     assert_eq!(g.claim(1, None).unwrap_err().kind(), ErrorKind::Busy);

@@ -1043,7 +1043,20 @@ impl Group {
         let start = std::time::Instant::now();
         loop {
             let seen = self.pool.commit_counter();
-            let got = self.claim(max, lease)?;
+            let mut got = Vec::new();
+            let full = match self.claim_into(max, lease, &mut got) {
+                Ok(_) => false,
+                // A full window frees up as the oldest pending messages are
+                // acked (or their leases end): wait for that too, and say
+                // so if it lasts the whole timeout.
+                Err(e) if self.window_full() && e.kind() == ErrorKind::Busy => {
+                    if start.elapsed() >= timeout {
+                        return Err(e);
+                    }
+                    true
+                }
+                Err(e) => return Err(e),
+            };
             if !got.is_empty() {
                 return Ok(got);
             }
@@ -1051,7 +1064,7 @@ impl Group {
             if elapsed >= timeout {
                 return Ok(got);
             }
-            let mut wait = (timeout - elapsed).min(Duration::from_millis(100));
+            let mut wait = (timeout - elapsed).min(Duration::from_millis(if full { 1 } else { 100 }));
             let md = self.word(W_MIN_DEADLINE);
             if md != u64::MAX {
                 let now = boottime_ns();
@@ -1059,6 +1072,10 @@ impl Group {
             }
             self.pool.wait_for_commit(seen, wait);
         }
+    }
+
+    fn window_full(&self) -> bool {
+        self.word(W_NEXT) - self.word(W_FLOOR) >= self.capacity
     }
 
     /// [`claim`](Group::claim) appending into `out` (for reuse).
