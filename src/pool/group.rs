@@ -80,6 +80,10 @@ const FLAG_GAP_ERROR: u32 = 2;
 const ST_ACKED: u64 = 1 << 48;
 const ST_RELEASED: u64 = 1 << 49;
 
+/// How long a message being moved to the dead-letter pool is left to the
+/// consumer moving it (after that, another one does it: at least once).
+const DEAD_LETTER_GRACE_NS: u64 = 10_000_000_000;
+
 /// Largest pending window a group may have.
 pub const MAX_GROUP_CAPACITY: u64 = 1 << 22;
 /// Pending window of a group created with defaults.
@@ -1120,6 +1124,11 @@ impl Group {
                 }
                 let deliveries = (state & 0xffff_ffff) as u32;
                 if deliveries >= self.max_deliveries {
+                    // Claimed for the dead-letter pool: other consumers
+                    // leave it alone unless this one dies before settling it.
+                    txn.set(so + 16, now + DEAD_LETTER_GRACE_NS);
+                    txn.commit();
+                    min_deadline = min_deadline.min(now + DEAD_LETTER_GRACE_NS);
                     dead_letters.push((seq, deliveries));
                     continue;
                 }
@@ -1151,11 +1160,6 @@ impl Group {
                     }
                     Err(e) => return Err(e),
                 }
-            }
-            // Dead letters are settled below, outside this scan; keep the
-            // hint low enough to find them again if that fails.
-            if !dead_letters.is_empty() {
-                min_deadline = 0;
             }
             txn.set(W_MIN_DEADLINE, min_deadline);
             txn.commit();

@@ -434,6 +434,12 @@ fn print_text(s: &str) -> Result<(), Error> {
 /// stdout, flushed, then acked (at least once: a crash between the two
 /// prints it again). Two such readers of one group compete.
 pub fn tail(client: &Client, a: TailArgs, group: &str, ui: &Ui) -> Result<Outcome, Error> {
+    if super::remote::url_ref(&a.pool).is_some() {
+        return Err(Error::usage("tail --group reads local pools").with_hint(format!(
+            "for a remote pool: pls consume {} --group {group} -f, then pls ack",
+            a.pool
+        )));
+    }
     let mut g = open_group(client, &a.pool, group, None)?;
     let how = waiting(a.follow, a.timeout);
     let mut left = a.max.unwrap_or(u64::MAX);

@@ -69,11 +69,11 @@ pub fn get(client: &Client, a: GetArgs, ui: &Ui) -> Result<Outcome, Error> {
 }
 
 pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
-    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
-        return super::remote::tail(&url, a, ui);
-    }
     if let Some(group) = a.group.clone() {
         return super::group::tail(client, a, &group, ui);
+    }
+    if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
+        return super::remote::tail(&url, a, ui);
     }
     // A bad expression is reported before the pool is opened.
     let filter = filter(&a.filters)?;
