@@ -37,7 +37,7 @@ fn claims_go_in_seq_order_and_acks_settle_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "jobs", 1 << 20);
     fill(&p, 10);
-    let mut a = p.group("workers").unwrap();
+    let a = p.group("workers").unwrap();
     let mut b = p.open_group("workers").unwrap();
     b.set_consumer("b").unwrap();
     let da = a.claim(3, None).unwrap();
@@ -93,7 +93,7 @@ fn expired_leases_redeliver_first_and_stale_receipts_are_refused() {
     let p = pool(&dir, "jobs", 1 << 20);
     fill(&p, 5);
     let lease = Duration::from_millis(300);
-    let mut g = p
+    let g = p
         .group_with(
             "g",
             &GroupOptions {
@@ -104,7 +104,7 @@ fn expired_leases_redeliver_first_and_stale_receipts_are_refused() {
         .unwrap();
     let first = g.claim(2, None).unwrap();
     let started = Instant::now();
-    let mut other = p.open_group("g").unwrap();
+    let other = p.open_group("g").unwrap();
     // Waiting: nothing new is claimed from 1, 2 until their lease ends;
     // 3.. are new. Take them all, then wait for the redeliveries.
     let fresh = other.claim(10, None).unwrap();
@@ -147,7 +147,7 @@ fn nack_releases_now_or_later_and_extend_keeps_a_lease() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "jobs", 1 << 20);
     fill(&p, 3);
-    let mut g = p.group("g").unwrap();
+    let g = p.group("g").unwrap();
     let d = g.claim(3, Some(Duration::from_millis(400))).unwrap();
     // Extend 3 well past the others.
     g.extend(d[2].receipt, Duration::from_secs(30)).unwrap();
@@ -185,7 +185,7 @@ fn max_deliveries_routes_to_the_dead_letter_pool() {
         max_deliveries: 2,
         ..Default::default()
     };
-    let mut g = p.group_with("g", &opts).unwrap();
+    let g = p.group_with("g", &opts).unwrap();
     let d = g.claim(1, None).unwrap();
     g.nack(d[0].receipt, Duration::ZERO).unwrap();
     let d = g.claim(1, None).unwrap();
@@ -221,7 +221,7 @@ fn a_full_window_is_busy_with_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "jobs", 1 << 20);
     fill(&p, 10);
-    let mut g = p
+    let g = p
         .group_with(
             "g",
             &GroupOptions {
@@ -280,8 +280,8 @@ fn big(i: u64) -> Vec<u8> {
 fn overwritten_messages_are_counted_lost_and_reported_per_gap_policy() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "small", 64 * 1024);
-    let mut cont = p.group("cont").unwrap();
-    let mut strict = p
+    let cont = p.group("cont").unwrap();
+    let strict = p
         .group_with(
             "strict",
             &GroupOptions {
@@ -320,7 +320,7 @@ fn overwritten_messages_are_counted_lost_and_reported_per_gap_policy() {
 fn protect_refuses_appends_instead_of_overwriting_unacked_work() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "small", 64 * 1024);
-    let mut g = p
+    let g = p
         .group_with(
             "safe",
             &GroupOptions {
@@ -371,7 +371,7 @@ fn a_new_group_can_start_at_new_messages_and_a_deleted_pool_takes_its_groups() {
     let c = Client::new(dir.path());
     let p = c.create_pool("jobs", 1 << 20).unwrap();
     fill(&p, 3);
-    let mut g = p
+    let g = p
         .create_group(
             "late",
             &GroupOptions {
@@ -694,7 +694,7 @@ fn doctor_checks_group_books_and_protect_slots() {
     let dir = tempfile::tempdir().unwrap();
     let p = pool(&dir, "jobs", 1 << 20);
     fill(&p, 5);
-    let mut g = p.group("g").unwrap();
+    let g = p.group("g").unwrap();
     let d = g.claim(3, None).unwrap();
     g.ack(d[1].receipt).unwrap();
     assert!(p.validate().is_clean(), "{:?}", p.validate());

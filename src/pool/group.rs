@@ -369,8 +369,9 @@ pub struct Group {
     protect_slot: Option<usize>,
     dead_letter: String,
     consumer: String,
-    consumer_index: std::cell::Cell<Option<usize>>,
-    dead_pool: Option<Pool>,
+    /// Index of this handle's consumer entry (`usize::MAX`: not looked up).
+    consumer_index: std::sync::atomic::AtomicUsize,
+    dead_pool: std::sync::OnceLock<Pool>,
 }
 
 impl std::fmt::Debug for Group {
@@ -883,8 +884,8 @@ impl Group {
             protect_slot: (ps != u32::MAX && (ps as usize) < PROTECT_SLOTS).then_some(ps as usize),
             dead_letter: String::from_utf8_lossy(&dead).into_owned(),
             consumer: format!("pid-{}", std::process::id()),
-            consumer_index: std::cell::Cell::new(None),
-            dead_pool: None,
+            consumer_index: std::sync::atomic::AtomicUsize::new(usize::MAX),
+            dead_pool: std::sync::OnceLock::new(),
             pool,
         };
         Ok(g)
@@ -899,7 +900,7 @@ impl Group {
             )));
         }
         self.consumer = name.to_string();
-        self.consumer_index.set(None);
+        self.consumer_index.store(usize::MAX, Ordering::Relaxed);
         Ok(())
     }
 
@@ -973,7 +974,7 @@ impl Group {
     }
 
     fn consumer_slot(&self, txn: &mut Txn<'_>) -> Result<usize> {
-        if let Some(i) = self.consumer_index.get() {
+        if let Some(i) = Some(self.consumer_index.load(Ordering::Relaxed)).filter(|i| *i != usize::MAX) {
             let off = OFF_CONSUMERS + i * CONSUMER_LEN;
             if self.consumer_name_at(off) == self.consumer {
                 return Ok(i);
@@ -988,7 +989,7 @@ impl Group {
                 continue;
             }
             if self.consumer_name_at(off) == self.consumer {
-                self.consumer_index.set(Some(i));
+                self.consumer_index.store(i, Ordering::Relaxed);
                 return Ok(i);
             }
         }
@@ -1013,7 +1014,7 @@ impl Group {
         self.map.write(off + 8, &nm);
         txn.set(off, self.consumer.len() as u64);
         txn.commit();
-        self.consumer_index.set(Some(i));
+        self.consumer_index.store(i, Ordering::Relaxed);
         Ok(i)
     }
 
@@ -1030,7 +1031,7 @@ impl Group {
     /// `Busy` when the pending window is full and nothing expired;
     /// `RetentionGap` (gap policy `error`) when undelivered messages were
     /// overwritten (they are counted as lost and skipped either way).
-    pub fn claim(&mut self, max: usize, lease: Option<Duration>) -> Result<Vec<Delivery>> {
+    pub fn claim(&self, max: usize, lease: Option<Duration>) -> Result<Vec<Delivery>> {
         let mut out = Vec::new();
         self.claim_into(max, lease, &mut out)?;
         Ok(out)
@@ -1039,7 +1040,7 @@ impl Group {
     /// Like [`claim`](Group::claim), waiting at most `timeout` for a message
     /// (sleeping on the pool's commit word, and until the next lease ends).
     pub fn claim_wait(
-        &mut self,
+        &self,
         max: usize,
         lease: Option<Duration>,
         timeout: Duration,
@@ -1083,12 +1084,7 @@ impl Group {
     }
 
     /// [`claim`](Group::claim) appending into `out` (for reuse).
-    pub fn claim_into(
-        &mut self,
-        max: usize,
-        lease: Option<Duration>,
-        out: &mut Vec<Delivery>,
-    ) -> Result<usize> {
+    pub fn claim_into(&self, max: usize, lease: Option<Duration>, out: &mut Vec<Delivery>) -> Result<usize> {
         if self.pool.is_read_only() {
             return Err(Error::new(
                 ErrorKind::Permission,
@@ -1286,7 +1282,7 @@ impl Group {
     /// Moves a message delivered `deliveries` times (the maximum) to the
     /// dead-letter pool, then acks it. A crash between the two leaves it in
     /// both (at least once into the dead-letter pool).
-    fn dead_letter(&mut self, seq: u64, deliveries: u32) -> Result<()> {
+    fn dead_letter(&self, seq: u64, deliveries: u32) -> Result<()> {
         let body = match self.pool.get(seq) {
             Ok(m) => {
                 let mut env = Vec::new();
@@ -1335,8 +1331,8 @@ impl Group {
         Ok(())
     }
 
-    fn dead_pool(&mut self) -> Result<Pool> {
-        if let Some(p) = &self.dead_pool {
+    fn dead_pool(&self) -> Result<Pool> {
+        if let Some(p) = self.dead_pool.get() {
             return Ok(p.clone());
         }
         let r = &self.dead_letter;
@@ -1363,8 +1359,7 @@ impl Group {
             }
             other => other,
         }?;
-        self.dead_pool = Some(p.clone());
-        Ok(p)
+        Ok(self.dead_pool.get_or_init(|| p).clone())
     }
 
     /// Acks one delivery. A receipt with delivery 0 acks whichever delivery
@@ -1626,6 +1621,12 @@ impl Group {
         Ok(problems)
     }
 }
+
+// A group handle can be shared between threads (the Node addon's workers).
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Group>();
+};
 
 #[cfg(test)]
 mod tests {
