@@ -976,7 +976,7 @@ impl Group {
     fn consumer_slot(&self, txn: &mut Txn<'_>) -> Result<usize> {
         if let Some(i) = Some(self.consumer_index.load(Ordering::Relaxed)).filter(|i| *i != usize::MAX) {
             let off = OFF_CONSUMERS + i * CONSUMER_LEN;
-            if self.consumer_name_at(off) == self.consumer {
+            if self.consumer_is_at(off) {
                 return Ok(i);
             }
         }
@@ -988,7 +988,7 @@ impl Group {
                 free.get_or_insert(i);
                 continue;
             }
-            if self.consumer_name_at(off) == self.consumer {
+            if self.consumer_is_at(off) {
                 self.consumer_index.store(i, Ordering::Relaxed);
                 return Ok(i);
             }
@@ -1016,6 +1016,18 @@ impl Group {
         txn.commit();
         self.consumer_index.store(i, Ordering::Relaxed);
         Ok(i)
+    }
+
+    /// Whether the consumer entry at `off` is this handle's (no allocation:
+    /// it runs on every claim).
+    fn consumer_is_at(&self, off: usize) -> bool {
+        let len = self.word(off) as usize;
+        if len != self.consumer.len() {
+            return false;
+        }
+        let mut nm = [0u8; CONSUMER_NAME_MAX];
+        self.map.read(off + 8, &mut nm[..len]);
+        nm[..len] == *self.consumer.as_bytes()
     }
 
     fn consumer_name_at(&self, off: usize) -> String {
