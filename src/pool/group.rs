@@ -949,7 +949,6 @@ impl Group {
             self.map.atomic_u64(W_MIN_DEADLINE).store(0, Ordering::Relaxed);
             self.map.write(OFF_BOOT_DEADLINES, &lock::boot_id());
         }
-        self.map.read(OFF_BOOT_DEADLINES, &mut seen);
         Ok(guard)
     }
 
