@@ -735,3 +735,37 @@ fn doctor_checks_group_books_and_protect_slots() {
         .any(|x| x.message.contains("protect slot")));
     assert_eq!(p.delete_group("safe").unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn a_reboot_ends_every_lease() {
+    use std::os::unix::fs::FileExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = pool(&dir, "jobs", 1 << 20);
+    fill(&p, 3);
+    let g = p.group("g").unwrap();
+    let held = g.claim(2, Some(Duration::from_secs(3600))).unwrap();
+    assert!(g.claim(1, None).unwrap()[0].receipt.seq == 3);
+    assert!(g.claim(5, None).unwrap().is_empty(), "leases of an hour");
+    // The deadlines' boot id (bytes 464..480 of the group file) is another
+    // boot's: as after a reboot, the next locker ends every lease.
+    let file = p.path().with_extension("plasmite.groups").join("g.group");
+    let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    f.write_all_at(&[0xAB; 16], 464).unwrap();
+    let again = p.open_group("g").unwrap().claim(5, None).unwrap();
+    let got: Vec<DeliveryReceipt> = again.iter().map(|d| d.receipt).collect();
+    assert_eq!(
+        got,
+        vec![
+            DeliveryReceipt { seq: 1, delivery: 2 },
+            DeliveryReceipt { seq: 2, delivery: 2 },
+            DeliveryReceipt { seq: 3, delivery: 2 },
+        ],
+        "delivered again at once, delivery counts kept"
+    );
+    assert_eq!(
+        g.ack(held[0].receipt).unwrap_err().kind(),
+        ErrorKind::Busy,
+        "lease lost"
+    );
+    assert!(p.validate().is_clean());
+}
