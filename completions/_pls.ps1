@@ -37,6 +37,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)')
             [CompletionResult]::new('tap', 'tap', [CompletionResultType]::ParameterValue, 'Run a command and record each line of its output in a pool')
             [CompletionResult]::new('duplex', 'duplex', [CompletionResultType]::ParameterValue, 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Take messages from a pool as a consumer group: each goes to one consumer, until acked')
+            [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)')
+            [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage consumer groups: create, list, info, delete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete pools')
@@ -161,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--where', '--where', [CompletionResultType]::ParameterName, 'Only messages for which this jq expression is true (repeatable: all must be)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
@@ -191,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--where', '--where', [CompletionResultType]::ParameterName, 'Only messages for which this jq expression is true (repeatable: all must be)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
             [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When messages were overwritten before being read: skip them, or fail')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
             [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
@@ -320,6 +325,119 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the (local) pool if it does not exist')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;consume' {
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'The consumer group (created on first use with default options)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The consumer group (created on first use with default options)')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'This consumer''s name, shown by pls group info (default: pid-PID)')
+            [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'How long a delivery is yours before it is delivered again (default: the group''s)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'Stop after N messages')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages claimed at once (printed together; with --exec, run one by one)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a message (exit 124); implies --follow')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (sh -c) per message, the message on its stdin: exit 0 acks, else nacks')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'With --exec: how long a failed message waits before it is delivered again')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (default: pretty on a terminal, jsonl otherwise)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep waiting for messages')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep waiting for messages')
+            [CompletionResult]::new('--data-only', '--data-only', [CompletionResultType]::ParameterName, 'Print (or give --exec) only each message''s data')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'JSON Lines output (--format jsonl)')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;ack' {
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'The consumer group')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'The consumer group')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)')
+            [CompletionResult]::new('--tls-ca', '--tls-ca', [CompletionResultType]::ParameterName, 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--tls-skip-verify', '--tls-skip-verify', [CompletionResultType]::ParameterName, 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;group' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a consumer group with its options')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a pool''s groups')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete groups (their books; the messages stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;group;create' {
+            [CompletionResult]::new('--lease', '--lease', [CompletionResultType]::ParameterName, 'Default lease of a delivery')
+            [CompletionResult]::new('--max-deliveries', '--max-deliveries', [CompletionResultType]::ParameterName, 'Deliveries of one message before it goes to the dead-letter pool')
+            [CompletionResult]::new('--dead-letter', '--dead-letter', [CompletionResultType]::ParameterName, 'Dead-letter pool (default: POOL.dead beside the pool, created on first use with the pool''s size)')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Pending window: messages delivered and not acked, from the oldest one (Busy beyond)')
+            [CompletionResult]::new('--gaps', '--gaps', [CompletionResultType]::ParameterName, 'When undelivered messages were overwritten: count them and go on, or also fail once (exit 9)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Where the group starts: oldest, new, or a sequence number')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--protect', '--protect', [CompletionResultType]::ParameterName, 'Refuse appends (Busy) rather than overwrite messages this group has not acked')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the group''s info as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;group;list' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;group;info' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;group;delete' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;group;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a consumer group with its options')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a pool''s groups')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete groups (their books; the messages stay)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;group;help;create' {
+            break
+        }
+        'pls;group;help;list' {
+            break
+        }
+        'pls;group;help;info' {
+            break
+        }
+        'pls;group;help;delete' {
+            break
+        }
+        'pls;group;help;help' {
             break
         }
         'pls;list' {
@@ -477,6 +595,9 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('pool', 'pool', [CompletionResultType]::ParameterValue, 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)')
             [CompletionResult]::new('tap', 'tap', [CompletionResultType]::ParameterValue, 'Run a command and record each line of its output in a pool')
             [CompletionResult]::new('duplex', 'duplex', [CompletionResultType]::ParameterValue, 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)')
+            [CompletionResult]::new('consume', 'consume', [CompletionResultType]::ParameterValue, 'Take messages from a pool as a consumer group: each goes to one consumer, until acked')
+            [CompletionResult]::new('ack', 'ack', [CompletionResultType]::ParameterValue, 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)')
+            [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage consumer groups: create, list, info, delete')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the pools in the pool directory')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a pool''s size, bounds and usage')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete pools')
@@ -511,6 +632,31 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;help;duplex' {
+            break
+        }
+        'pls;help;consume' {
+            break
+        }
+        'pls;help;ack' {
+            break
+        }
+        'pls;help;group' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a consumer group with its options')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a pool''s groups')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete groups (their books; the messages stay)')
+            break
+        }
+        'pls;help;group;create' {
+            break
+        }
+        'pls;help;group;list' {
+            break
+        }
+        'pls;help;group;info' {
+            break
+        }
+        'pls;help;group;delete' {
             break
         }
         'pls;help;list' {

@@ -16,6 +16,9 @@ _pls() {
             ",$1")
                 cmd="pls"
                 ;;
+            pls,ack)
+                cmd="pls__subcmd__ack"
+                ;;
             pls,append)
                 cmd="pls__subcmd__append"
                 ;;
@@ -24,6 +27,9 @@ _pls() {
                 ;;
             pls,completions)
                 cmd="pls__subcmd__completions"
+                ;;
+            pls,consume)
+                cmd="pls__subcmd__consume"
                 ;;
             pls,create)
                 cmd="pls__subcmd__create"
@@ -48,6 +54,9 @@ _pls() {
                 ;;
             pls,get)
                 cmd="pls__subcmd__get"
+                ;;
+            pls,group)
+                cmd="pls__subcmd__group"
                 ;;
             pls,help)
                 cmd="pls__subcmd__help"
@@ -79,11 +88,47 @@ _pls() {
             pls,version)
                 cmd="pls__subcmd__version"
                 ;;
+            pls__subcmd__group,create)
+                cmd="pls__subcmd__group__subcmd__create"
+                ;;
+            pls__subcmd__group,delete)
+                cmd="pls__subcmd__group__subcmd__delete"
+                ;;
+            pls__subcmd__group,help)
+                cmd="pls__subcmd__group__subcmd__help"
+                ;;
+            pls__subcmd__group,info)
+                cmd="pls__subcmd__group__subcmd__info"
+                ;;
+            pls__subcmd__group,list)
+                cmd="pls__subcmd__group__subcmd__list"
+                ;;
+            pls__subcmd__group__subcmd__help,create)
+                cmd="pls__subcmd__group__subcmd__help__subcmd__create"
+                ;;
+            pls__subcmd__group__subcmd__help,delete)
+                cmd="pls__subcmd__group__subcmd__help__subcmd__delete"
+                ;;
+            pls__subcmd__group__subcmd__help,help)
+                cmd="pls__subcmd__group__subcmd__help__subcmd__help"
+                ;;
+            pls__subcmd__group__subcmd__help,info)
+                cmd="pls__subcmd__group__subcmd__help__subcmd__info"
+                ;;
+            pls__subcmd__group__subcmd__help,list)
+                cmd="pls__subcmd__group__subcmd__help__subcmd__list"
+                ;;
+            pls__subcmd__help,ack)
+                cmd="pls__subcmd__help__subcmd__ack"
+                ;;
             pls__subcmd__help,append)
                 cmd="pls__subcmd__help__subcmd__append"
                 ;;
             pls__subcmd__help,completions)
                 cmd="pls__subcmd__help__subcmd__completions"
+                ;;
+            pls__subcmd__help,consume)
+                cmd="pls__subcmd__help__subcmd__consume"
                 ;;
             pls__subcmd__help,create)
                 cmd="pls__subcmd__help__subcmd__create"
@@ -102,6 +147,9 @@ _pls() {
                 ;;
             pls__subcmd__help,get)
                 cmd="pls__subcmd__help__subcmd__get"
+                ;;
+            pls__subcmd__help,group)
+                cmd="pls__subcmd__help__subcmd__group"
                 ;;
             pls__subcmd__help,help)
                 cmd="pls__subcmd__help__subcmd__help"
@@ -132,6 +180,18 @@ _pls() {
                 ;;
             pls__subcmd__help,version)
                 cmd="pls__subcmd__help__subcmd__version"
+                ;;
+            pls__subcmd__help__subcmd__group,create)
+                cmd="pls__subcmd__help__subcmd__group__subcmd__create"
+                ;;
+            pls__subcmd__help__subcmd__group,delete)
+                cmd="pls__subcmd__help__subcmd__group__subcmd__delete"
+                ;;
+            pls__subcmd__help__subcmd__group,info)
+                cmd="pls__subcmd__help__subcmd__group__subcmd__info"
+                ;;
+            pls__subcmd__help__subcmd__group,list)
+                cmd="pls__subcmd__help__subcmd__group__subcmd__list"
                 ;;
             pls__subcmd__help__subcmd__serve,check)
                 cmd="pls__subcmd__help__subcmd__serve__subcmd__check"
@@ -194,12 +254,58 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex list info delete doctor serve mcp completions completion man version help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__ack)
+            opts="-g -h --group --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -316,6 +422,84 @@ _pls() {
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__consume)
+            opts="-g -f -h --group --consumer --lease --max --batch --follow --timeout --exec --retry-delay --data-only --format --jsonl --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consumer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "jsonl pretty" -- "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -456,7 +640,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__follow)
-            opts="-t -n -f -h --dir --color --since --until --replay --max --one --timeout --tag --where --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
+            opts="-t -n -f -h --dir --color --since --until --replay --max --one --timeout --tag --where --data-only --format --jsonl --gaps --group --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --tail --quiet-drops --no-notify --follow --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +692,10 @@ _pls() {
                     ;;
                 --gaps)
                     COMPREPLY=($(compgen -W "continue error" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --token)
@@ -591,9 +779,241 @@ _pls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pls__subcmd__help)
-            opts="create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help"
+        pls__subcmd__group)
+            opts="-h --dir --color --help create list info delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__create)
+            opts="-h --lease --max-deliveries --dead-letter --capacity --protect --gaps --from --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lease)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-deliveries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dead-letter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gaps)
+                    COMPREPLY=($(compgen -W "continue error" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__delete)
+            opts="-h --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help)
+            opts="create list info delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__info)
+            opts="-h --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__group__subcmd__list)
+            opts="-h --json --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help)
+            opts="create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__ack)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -620,6 +1040,20 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__consume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -706,6 +1140,76 @@ _pls() {
         pls__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__group)
+            opts="create list info delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__group__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__group__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__group__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__group__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1434,7 +1938,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__tail)
-            opts="-n -f -t -h --lines --since --until --replay --follow --max --one --timeout --tag --where --data-only --format --jsonl --gaps --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
+            opts="-n -f -t -h --lines --since --until --replay --follow --max --one --timeout --tag --where --data-only --format --jsonl --gaps --group --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --max-message --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1486,6 +1990,10 @@ _pls() {
                     ;;
                 --gaps)
                     COMPREPLY=($(compgen -W "continue error" -- "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --token)

@@ -34,6 +34,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand tap 'Run a command and record each line of its output in a pool'
             cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+            cand consume 'Take messages from a pool as a consumer group: each goes to one consumer, until acked'
+            cand ack 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)'
+            cand group 'Manage consumer groups: create, list, info, delete'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -152,6 +155,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --where 'Only messages for which this jq expression is true (repeatable: all must be)'
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
+            cand --group 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
             cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
@@ -181,6 +185,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --where 'Only messages for which this jq expression is true (repeatable: all must be)'
             cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
             cand --gaps 'When messages were overwritten before being read: skip them, or fail'
+            cand --group 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete'
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
             cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
             cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
@@ -297,6 +302,106 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand --create 'Create the (local) pool if it does not exist'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;consume'= {
+            cand -g 'The consumer group (created on first use with default options)'
+            cand --group 'The consumer group (created on first use with default options)'
+            cand --consumer 'This consumer''s name, shown by pls group info (default: pid-PID)'
+            cand --lease 'How long a delivery is yours before it is delivered again (default: the group''s)'
+            cand --max 'Stop after N messages'
+            cand --batch 'Messages claimed at once (printed together; with --exec, run one by one)'
+            cand --timeout 'Stop after this long without a message (exit 124); implies --follow'
+            cand --exec 'Run CMD (sh -c) per message, the message on its stdin: exit 0 acks, else nacks'
+            cand --retry-delay 'With --exec: how long a failed message waits before it is delivered again'
+            cand --format 'Output format (default: pretty on a terminal, jsonl otherwise)'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -f 'Keep waiting for messages'
+            cand --follow 'Keep waiting for messages'
+            cand --data-only 'Print (or give --exec) only each message''s data'
+            cand --jsonl 'JSON Lines output (--format jsonl)'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;ack'= {
+            cand -g 'The consumer group'
+            cand --group 'The consumer group'
+            cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
+            cand --token-file 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)'
+            cand --tls-ca 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE''s), e.g. the certificate written by `pls serve init`'
+            cand --tls-fingerprint 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --tls-skip-verify 'Remote pool: do not check the server''s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;group'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Create a consumer group with its options'
+            cand list 'List a pool''s groups'
+            cand info 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters'
+            cand delete 'Delete groups (their books; the messages stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;group;create'= {
+            cand --lease 'Default lease of a delivery'
+            cand --max-deliveries 'Deliveries of one message before it goes to the dead-letter pool'
+            cand --dead-letter 'Dead-letter pool (default: POOL.dead beside the pool, created on first use with the pool''s size)'
+            cand --capacity 'Pending window: messages delivered and not acked, from the oldest one (Busy beyond)'
+            cand --gaps 'When undelivered messages were overwritten: count them and go on, or also fail once (exit 9)'
+            cand --from 'Where the group starts: oldest, new, or a sequence number'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --protect 'Refuse appends (Busy) rather than overwrite messages this group has not acked'
+            cand --json 'Print the group''s info as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;group;list'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;group;info'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --json 'Print JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;group;delete'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;group;help'= {
+            cand create 'Create a consumer group with its options'
+            cand list 'List a pool''s groups'
+            cand info 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters'
+            cand delete 'Delete groups (their books; the messages stay)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;group;help;create'= {
+        }
+        &'pls;group;help;list'= {
+        }
+        &'pls;group;help;info'= {
+        }
+        &'pls;group;help;delete'= {
+        }
+        &'pls;group;help;help'= {
         }
         &'pls;list'= {
             cand --token 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)'
@@ -437,6 +542,9 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand pool 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
             cand tap 'Run a command and record each line of its output in a pool'
             cand duplex 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+            cand consume 'Take messages from a pool as a consumer group: each goes to one consumer, until acked'
+            cand ack 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)'
+            cand group 'Manage consumer groups: create, list, info, delete'
             cand list 'List the pools in the pool directory'
             cand info 'Show a pool''s size, bounds and usage'
             cand delete 'Delete pools'
@@ -463,6 +571,24 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;tap'= {
         }
         &'pls;help;duplex'= {
+        }
+        &'pls;help;consume'= {
+        }
+        &'pls;help;ack'= {
+        }
+        &'pls;help;group'= {
+            cand create 'Create a consumer group with its options'
+            cand list 'List a pool''s groups'
+            cand info 'Show a group''s position, pending count, lag, oldest pending age, consumers, dead letters'
+            cand delete 'Delete groups (their books; the messages stay)'
+        }
+        &'pls;help;group;create'= {
+        }
+        &'pls;help;group;list'= {
+        }
+        &'pls;help;group;info'= {
+        }
+        &'pls;help;group;delete'= {
         }
         &'pls;help;list'= {
         }

@@ -40,6 +40,9 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Credentials and
 complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
 complete -c pls -n "__fish_pls_needs_command" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+complete -c pls -n "__fish_pls_needs_command" -f -a "consume" -d 'Take messages from a pool as a consumer group: each goes to one consumer, until acked'
+complete -c pls -n "__fish_pls_needs_command" -f -a "ack" -d 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)'
+complete -c pls -n "__fish_pls_needs_command" -f -a "group" -d 'Manage consumer groups: create, list, info, delete'
 complete -c pls -n "__fish_pls_needs_command" -f -a "list" -d 'List the pools in the pool directory'
 complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
 complete -c pls -n "__fish_pls_needs_command" -f -a "delete" -d 'Delete pools'
@@ -155,6 +158,7 @@ complete -c pls -n "__fish_pls_using_subcommand tail" -l format -d 'Output forma
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand tail" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 9)'"
+complete -c pls -n "__fish_pls_using_subcommand tail" -l group -d 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand tail" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand tail" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
@@ -185,6 +189,7 @@ complete -c pls -n "__fish_pls_using_subcommand follow" -l format -d 'Output for
 pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand follow" -l gaps -d 'When messages were overwritten before being read: skip them, or fail' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 9)'"
+complete -c pls -n "__fish_pls_using_subcommand follow" -l group -d 'Read as consumer group GROUP: resume where the group left off, committing the position after each batch is written (at least once); readers of a group compete' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand follow" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand follow" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
@@ -277,6 +282,86 @@ complete -c pls -n "__fish_pls_using_subcommand duplex" -l echo-self -d 'Also pr
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l jsonl -d 'Print JSON Lines (same as --format jsonl)'
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l create -d 'Create the (local) pool if it does not exist'
 complete -c pls -n "__fish_pls_using_subcommand duplex" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand consume" -s g -l group -d 'The consumer group (created on first use with default options)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l consumer -d 'This consumer\'s name, shown by pls group info (default: pid-PID)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l lease -d 'How long a delivery is yours before it is delivered again (default: the group\'s)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l max -d 'Stop after N messages' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l batch -d 'Messages claimed at once (printed together; with --exec, run one by one)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l timeout -d 'Stop after this long without a message (exit 124); implies --follow' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l exec -d 'Run CMD (sh -c) per message, the message on its stdin: exit 0 acks, else nacks' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l retry-delay -d 'With --exec: how long a failed message waits before it is delivered again' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l format -d 'Output format (default: pretty on a terminal, jsonl otherwise)' -r -f -a "jsonl\t'One JSON document per line (the default on a pipe)'
+pretty\t'Indented, coloured JSON (the default on a terminal)'"
+complete -c pls -n "__fish_pls_using_subcommand consume" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand consume" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand consume" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
+complete -c pls -n "__fish_pls_using_subcommand consume" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand consume" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand consume" -s f -l follow -d 'Keep waiting for messages'
+complete -c pls -n "__fish_pls_using_subcommand consume" -l data-only -d 'Print (or give --exec) only each message\'s data'
+complete -c pls -n "__fish_pls_using_subcommand consume" -l jsonl -d 'JSON Lines output (--format jsonl)'
+complete -c pls -n "__fish_pls_using_subcommand consume" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
+complete -c pls -n "__fish_pls_using_subcommand consume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand ack" -s g -l group -d 'The consumer group' -r
+complete -c pls -n "__fish_pls_using_subcommand ack" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand ack" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand ack" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand ack" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
+complete -c pls -n "__fish_pls_using_subcommand ack" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand ack" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand ack" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
+complete -c pls -n "__fish_pls_using_subcommand ack" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -f -a "create" -d 'Create a consumer group with its options'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -f -a "list" -d 'List a pool\'s groups'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -f -a "info" -d 'Show a group\'s position, pending count, lag, oldest pending age, consumers, dead letters'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -f -a "delete" -d 'Delete groups (their books; the messages stay)'
+complete -c pls -n "__fish_pls_using_subcommand group; and not __fish_seen_subcommand_from create list info delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l lease -d 'Default lease of a delivery' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l max-deliveries -d 'Deliveries of one message before it goes to the dead-letter pool' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l dead-letter -d 'Dead-letter pool (default: POOL.dead beside the pool, created on first use with the pool\'s size)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l capacity -d 'Pending window: messages delivered and not acked, from the oldest one (Busy beyond)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l gaps -d 'When undelivered messages were overwritten: count them and go on, or also fail once (exit 9)' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
+error\t'Fail with RetentionGap (exit 9)'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l from -d 'Where the group starts: oldest, new, or a sequence number' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l protect -d 'Refuse appends (Busy) rather than overwrite messages this group has not acked'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l json -d 'Print the group\'s info as JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a consumer group with its options'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a pool\'s groups'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show a group\'s position, pending count, lag, oldest pending age, consumers, dead letters'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete groups (their books; the messages stay)'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
 complete -c pls -n "__fish_pls_using_subcommand list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
@@ -387,23 +472,30 @@ complete -c pls -n "__fish_pls_using_subcommand version" -l color -d 'When to us
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "mcp" -d 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve mcp completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "consume" -d 'Take messages from a pool as a consumer group: each goes to one consumer, until acked'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "ack" -d 'Acknowledge messages of a consumer group (receipts or seqs, or from stdin)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "group" -d 'Manage consumer groups: create, list, info, delete'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "mcp" -d 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "create" -d 'Create a consumer group with its options'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'List a pool\'s groups'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "info" -d 'Show a group\'s position, pending count, lag, oldest pending age, consumers, dead letters'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Delete groups (their books; the messages stay)'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'

@@ -15,6 +15,8 @@ cargo build --release --bins --quiet
 python3 scripts/bench-cli.py
 echo "== pls serve over loopback (scripts/bench-serve.sh)"
 ./scripts/bench-serve.sh
+echo "== consumer groups beside Redis Streams (scripts/bench-groups.sh)"
+./scripts/bench-groups.sh
 if command -v node >/dev/null && [ -f node/package.json ]; then
   echo "== npm package (node/bench/bench.js)"
   (cd node && npm run --silent bench)

@@ -205,7 +205,10 @@ impl Client {
             }
             _ => Err(e),
         })?;
-        std::fs::remove_file(&path).map_err(|e| Error::io("cannot delete pool", e).with_path(&path))
+        std::fs::remove_file(&path).map_err(|e| Error::io("cannot delete pool", e).with_path(&path))?;
+        // Its consumer groups (`POOL.plasmite.groups/`) go with it.
+        let _ = std::fs::remove_dir_all(crate::pool::groups_dir(&path));
+        Ok(())
     }
 }
 

@@ -54,3 +54,9 @@ pub use pool::{
 /// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]);
 /// `Point` reads what `--since`/`--until` take (a seq, a duration ago, a time).
 pub use pool::{parse_time, Point, Until};
+/// Consumer groups: competing consumers with leases, acks, redelivery and
+/// dead letters, kept in the pool's sidecar files ([`Pool::group`]).
+pub use pool::{
+    validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
+    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+};

@@ -671,6 +671,103 @@ impl Remote {
         self.body(r)
     }
 
+    fn group_path(pool: &str, group: &str, action: &str) -> String {
+        format!("/v0/pools/{}/groups/{}{action}", encode(pool), encode(group))
+    }
+
+    fn group_post(&self, pool: &str, group: &str, action: &str, body: serde_json::Value) -> Result<Vec<u8>> {
+        let body = body.to_string();
+        let r = self.call(
+            self.request("POST", &Self::group_path(pool, group, action)),
+            Some(body.as_bytes()),
+        )?;
+        self.body(r)
+    }
+
+    /// `POST /v0/pools/{pool}/groups/{group}/claim` (consumer groups, our
+    /// extension): up to `max` deliveries, waiting at most `wait` (under
+    /// the client's call timeout) for one. The body `{"messages": [ENVELOPE
+    /// with "delivery" and "receipt", ...]}`.
+    pub fn claim(
+        &self,
+        pool: &str,
+        group: &str,
+        max: u64,
+        lease: Option<std::time::Duration>,
+        wait: std::time::Duration,
+        consumer: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let mut v = serde_json::json!({ "max": max, "timeout_ms": wait.as_millis() as u64 });
+        if let Some(l) = lease {
+            v["lease_ms"] = serde_json::json!(l.as_millis() as u64);
+        }
+        if let Some(c) = consumer {
+            v["consumer"] = serde_json::json!(c);
+        }
+        self.group_post(pool, group, "/claim", v)
+    }
+
+    /// `POST /v0/pools/{pool}/groups/{group}/ack`: the outcome of each, as
+    /// the library's `Group::ack_many` gives it.
+    pub fn ack(
+        &self,
+        pool: &str,
+        group: &str,
+        receipts: &[crate::DeliveryReceipt],
+    ) -> Result<Vec<crate::AckOutcome>> {
+        let list: Vec<String> = receipts.iter().map(|r| r.to_string()).collect();
+        let body = self.group_post(pool, group, "/ack", serde_json::json!({ "receipts": list }))?;
+        let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("the server's ack answer is not JSON: {e}"),
+            )
+        })?;
+        let results = v["results"]
+            .as_array()
+            .ok_or_else(|| Error::new(ErrorKind::Internal, "the server's ack answer has no \"results\""))?;
+        Ok(results
+            .iter()
+            .map(
+                |r| match (r.as_str(), r.get("lease_lost").and_then(|n| n.as_u64())) {
+                    (Some("acked"), _) => crate::AckOutcome::Acked,
+                    (_, Some(n)) => crate::AckOutcome::LeaseLost(n as u32),
+                    _ => crate::AckOutcome::AlreadyAcked,
+                },
+            )
+            .collect())
+    }
+
+    /// `POST /v0/pools/{pool}/groups/{group}/nack`.
+    pub fn nack(
+        &self,
+        pool: &str,
+        group: &str,
+        receipt: crate::DeliveryReceipt,
+        delay: std::time::Duration,
+    ) -> Result<()> {
+        let v = serde_json::json!({ "receipt": receipt.to_string(), "delay_ms": delay.as_millis() as u64 });
+        self.group_post(pool, group, "/nack", v).map(drop)
+    }
+
+    /// `POST /v0/pools/{pool}/groups/{group}/extend`.
+    pub fn extend(
+        &self,
+        pool: &str,
+        group: &str,
+        receipt: crate::DeliveryReceipt,
+        lease: std::time::Duration,
+    ) -> Result<()> {
+        let v = serde_json::json!({ "receipt": receipt.to_string(), "lease_ms": lease.as_millis() as u64 });
+        self.group_post(pool, group, "/extend", v).map(drop)
+    }
+
+    /// `GET /v0/pools/{pool}/groups/{group}`: the body `{"group": INFO}`.
+    pub fn group_info(&self, pool: &str, group: &str) -> Result<Vec<u8>> {
+        let r = self.call(self.request("GET", &Self::group_path(pool, group, "")), None)?;
+        self.body(r)
+    }
+
     /// `GET /v0/pools/{pool}/messages/{seq}`: the body `{"message": ENVELOPE}`.
     pub fn get(&self, pool: &str, seq: u64) -> Result<Vec<u8>> {
         let r = self.call(

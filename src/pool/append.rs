@@ -318,6 +318,15 @@ impl Pool {
         // stamps with that time.
         let timestamp_ns = at.unwrap_or_else(now_ns).max(inner.newest_time(&st));
         let first_seq = st.next_seq;
+        // Consumer groups marked `protect`: one load when there are none.
+        if inner
+            .map()
+            .atomic_u64(layout::OFF_PROTECT_MASK)
+            .load(Ordering::Acquire)
+            != 0
+        {
+            inner.check_protected(&st, gen, frames.clone())?;
+        }
         if count > 0 {
             for f in frames {
                 inner.place(&mut st, &mut gen, f, timestamp_ns)?;
@@ -406,6 +415,70 @@ impl Inner {
         st.write_pos = at + len;
         st.next_seq += 1;
         Ok(())
+    }
+
+    /// Refuses a batch that would overwrite a message a protected group has
+    /// not acked (`Busy`), before anything is written.
+    #[cold]
+    fn check_protected<'a, I>(&self, st: &State, gen: u64, frames: I) -> Result<()>
+    where
+        I: Iterator<Item = Frame<'a>>,
+    {
+        let ring = self.geo().ring_size;
+        let mask = self
+            .map()
+            .atomic_u64(layout::OFF_PROTECT_MASK)
+            .load(Ordering::Acquire);
+        let mut floor = u64::MAX;
+        let mut who = 0;
+        for i in 0..layout::PROTECT_SLOTS {
+            if mask & (1 << i) != 0 {
+                let f = self
+                    .map()
+                    .atomic_u64(layout::OFF_PROTECT_SLOTS + i * layout::PROTECT_SLOT_LEN)
+                    .load(Ordering::Acquire);
+                if f < floor {
+                    floor = f;
+                    who = i;
+                }
+            }
+        }
+        let mut end = st.write_pos;
+        for f in frames {
+            let len = layout::frame_len(f.tags.len(), f.payload.len());
+            end += layout::wrap_skip(end, len, ring) + len;
+        }
+        if end <= ring + st.oldest_pos {
+            return Ok(());
+        }
+        let keep = floor.max(st.oldest_seq);
+        let floor_pos = if keep >= st.next_seq {
+            // Nothing retained is protected, but a batch larger than the
+            // free ring would overwrite its own first messages.
+            st.write_pos
+        } else {
+            self.locate(keep, st, gen).unwrap_or(st.oldest_pos)
+        };
+        if end - ring <= floor_pos {
+            return Ok(());
+        }
+        let off = layout::OFF_PROTECT_SLOTS + who * layout::PROTECT_SLOT_LEN;
+        let len = (self.map().atomic_u64(off + 8).load(Ordering::Relaxed) as usize).min(48);
+        let mut name = [0u8; 48];
+        self.map().read(off + 16, &mut name);
+        let name = String::from_utf8_lossy(&name[..len]).into_owned();
+        Err(Error::new(
+            ErrorKind::Busy,
+            format!(
+                "the pool is full of messages the protected group {name:?} has not acked (from seq {keep}): \
+                 this append would overwrite them"
+            ),
+        )
+        .with_seq(keep)
+        .with_path(self.path())
+        .with_hint(format!(
+            "consume and ack group {name:?} (pls group info), use a larger pool, or delete the group's protection (pls group delete)"
+        )))
     }
 
     /// Drops the oldest frames until `oldest_pos >= need`. When everything

@@ -37,6 +37,19 @@ pub const OFF_SLOTS: [usize; 2] = [320, 384];
 /// Commit word, the futex followers wait on: `counter << 1 | sleeping`.
 pub const OFF_COMMIT: usize = 448;
 
+// Consumer groups (issue 13, `docs/format.md`, Consumer groups): header bytes
+// 1024..4096 hold only the protect table; group state lives in sidecar files.
+/// Bit `i` set: protect slot `i` belongs to a group marked `--protect`
+/// (all zero: no protected group, appends never look further).
+pub const OFF_PROTECT_MASK: usize = 1024;
+/// The protect slots: `PROTECT_SLOTS` × 64 bytes of `{floor u64, name_len
+/// u64, name [48]}`; `floor` is the lowest seq the group has not acked.
+pub const OFF_PROTECT_SLOTS: usize = 1088;
+/// Protect slots (protected groups per pool).
+pub const PROTECT_SLOTS: usize = 32;
+/// Bytes per protect slot.
+pub const PROTECT_SLOT_LEN: usize = 64;
+
 /// The first four bytes of a pool file of the earlier plasmite command
 /// (0.x, its own format): recognized only to say what the file is.
 pub const LEGACY_MAGIC: [u8; 4] = *b"PLSM";

@@ -26,7 +26,7 @@ const _: () = assert!(std::mem::size_of::<libc::pthread_mutex_t>() <= MUTEX_SPAC
 const LOCK_PATIENCE: Duration = Duration::from_secs(10);
 
 /// This boot's id: a lock initialized under another boot is reinitialized.
-fn boot_id() -> [u8; 16] {
+pub(crate) fn boot_id() -> [u8; 16] {
     static ID: OnceLock<[u8; 16]> = OnceLock::new();
     *ID.get_or_init(|| {
         let mut id = [0u8; 16];

@@ -9,6 +9,7 @@ mod cursor;
 mod fault;
 mod filter;
 mod follow;
+mod group;
 mod info;
 mod layout;
 mod lite3;
@@ -33,6 +34,11 @@ pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
 pub use fault::install_fault_handler;
 pub use filter::Filter;
 pub use follow::{Flow, Follow, FollowEnd, FollowSink};
+pub(crate) use group::groups_dir;
+pub use group::{
+    validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
+    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
 pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
@@ -400,7 +406,9 @@ impl Pool {
 
     /// Checks the whole file and reports every problem found.
     pub fn validate(&self) -> Report {
-        validate::run(&self.inner)
+        let mut report = validate::run(&self.inner);
+        group::validate_groups(self, &mut report);
+        report
     }
 
     pub(crate) fn inner(&self) -> &Inner {

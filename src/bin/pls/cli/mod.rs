@@ -7,6 +7,7 @@ mod admin;
 mod append;
 mod docs;
 mod duplex;
+mod group;
 mod output;
 mod read;
 mod remote;
@@ -156,6 +157,35 @@ pub enum Command {
                             are printed as they arrive, except those whose data has \"from\" = --me\n\
                             (unless --echo-self). Ends when stdin ends; 124 after --timeout.")]
     Duplex(DuplexArgs),
+    /// Take messages from a pool as a consumer group: each goes to one consumer, until acked
+    #[command(after_help = "Examples:\n  \
+                            pls consume jobs --group workers -f          # print; ack with pls ack\n  \
+                            pls consume jobs --group workers -f --exec './handle.sh'\n  \
+                            pls consume jobs --group workers --max 10 --lease 5m\n\n\
+                            Each printed envelope carries \"delivery\" (1 for the first) and \"receipt\"\n\
+                            (SEQ.DELIVERY). A message not acked within its lease (--lease, else the\n\
+                            group's, 30s by default) is delivered again, before new ones; after the\n\
+                            group's max deliveries (5) it goes to the dead-letter pool POOL.dead.\n\
+                            With --exec, CMD runs (sh -c) once per message with the message on its stdin\n\
+                            and PLS_SEQ, PLS_DELIVERY, PLS_RECEIPT set; the lease is extended while it\n\
+                            runs; exit 0 acks, any other status nacks (again after --retry-delay). The\n\
+                            group is created on first use (pls group create sets its options).\n\n\
+                            Job queue in four lines:\n  \
+                            pls create jobs --size 64M\n  \
+                            pls group create jobs workers --lease 1m\n  \
+                            echo '{\"file\":\"a.png\"}' | pls append jobs\n  \
+                            pls consume jobs --group workers -f --exec 'jq -r .data.file | xargs ./resize'")]
+    Consume(ConsumeArgs),
+    /// Acknowledge messages of a consumer group (receipts or seqs, or from stdin)
+    #[command(after_help = "Examples:\n  pls ack jobs --group workers 42.1 43.1\n  \
+                            pls ack jobs --group workers 42            # whichever delivery is pending\n  \
+                            pls consume jobs --group w --max 10 | ./work | pls ack jobs --group w\n\n\
+                            Stdin lines are receipts, seqs, or envelopes with \"receipt\" (or \"seq\").\n\
+                            Acking twice is fine. A receipt whose message was delivered again since\n\
+                            is refused: lease lost (exit 5), the others are still acked.")]
+    Ack(AckArgs),
+    /// Manage consumer groups: create, list, info, delete
+    Group(GroupArgs),
     /// List the pools in the pool directory
     List(ListArgs),
     /// Show a pool's size, bounds and usage
@@ -438,6 +468,10 @@ pub struct TailArgs {
     /// When messages were overwritten before being read: skip them, or fail
     #[arg(long, value_enum, default_value_t = GapsArg::Continue)]
     pub gaps: GapsArg,
+    /// Read as consumer group GROUP: resume where the group left off, committing the
+    /// position after each batch is written (at least once); readers of a group compete
+    #[arg(long, value_name = "GROUP", conflicts_with_all = ["since", "until", "replay", "filters", "tags"])]
+    pub group: Option<String>,
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
     #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -479,6 +513,156 @@ pub enum GapsArg {
     Continue,
     /// Fail with RetentionGap (exit 9)
     Error,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
+    pub pool: String,
+    /// The consumer group (created on first use with default options)
+    #[arg(long, short = 'g', value_name = "GROUP")]
+    pub group: String,
+    /// This consumer's name, shown by pls group info (default: pid-PID)
+    #[arg(long, value_name = "NAME")]
+    pub consumer: Option<String>,
+    /// How long a delivery is yours before it is delivered again (default: the group's)
+    #[arg(long, value_parser = units::parse_duration, value_name = "DUR")]
+    pub lease: Option<std::time::Duration>,
+    /// Stop after N messages
+    #[arg(long, value_name = "N")]
+    pub max: Option<u64>,
+    /// Messages claimed at once (printed together; with --exec, run one by one)
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub batch: u32,
+    /// Keep waiting for messages
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Stop after this long without a message (exit 124); implies --follow
+    #[arg(long, value_parser = units::parse_duration, value_name = "DUR")]
+    pub timeout: Option<std::time::Duration>,
+    /// Run CMD (sh -c) per message, the message on its stdin: exit 0 acks, else nacks
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// With --exec: how long a failed message waits before it is delivered again
+    #[arg(long, default_value = "0s", value_parser = units::parse_duration, value_name = "DUR")]
+    pub retry_delay: std::time::Duration,
+    /// Print (or give --exec) only each message's data
+    #[arg(long)]
+    pub data_only: bool,
+    /// Output format (default: pretty on a terminal, jsonl otherwise)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// JSON Lines output (--format jsonl)
+    #[arg(long, conflicts_with = "format")]
+    pub jsonl: bool,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
+    pub pool: String,
+    /// The consumer group
+    #[arg(long, short = 'g', value_name = "GROUP")]
+    pub group: String,
+    /// Receipts (SEQ.DELIVERY) or seqs; none: read them from stdin
+    #[arg(value_name = "RECEIPT")]
+    pub receipts: Vec<String>,
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupArgs {
+    #[command(subcommand)]
+    pub command: GroupCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a consumer group with its options
+    #[command(
+        after_help = "Examples:\n  pls group create jobs workers --lease 5m --max-deliveries 3\n  \
+                            pls group create jobs audit --from new --protect\n\n\
+                            Group state lives beside the pool, in POOL.plasmite.groups/GROUP.group.\n\
+                            --protect: appends that would overwrite messages this group has not acked\n\
+                            fail with Busy (exit 5) instead (at most 32 protected groups per pool)."
+    )]
+    Create(GroupCreateArgs),
+    /// List a pool's groups
+    List(GroupListArgs),
+    /// Show a group's position, pending count, lag, oldest pending age, consumers, dead letters
+    Info(GroupInfoArgs),
+    /// Delete groups (their books; the messages stay)
+    Delete(GroupDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GroupCreateArgs {
+    /// Pool name or path
+    pub pool: String,
+    /// Group name (letters, digits, '.', '_', '-'; at most 40)
+    pub group: String,
+    /// Default lease of a delivery
+    #[arg(long, default_value = "30s", value_parser = units::parse_duration, value_name = "DUR")]
+    pub lease: std::time::Duration,
+    /// Deliveries of one message before it goes to the dead-letter pool
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_deliveries: u32,
+    /// Dead-letter pool (default: POOL.dead beside the pool, created on first use with the pool's size)
+    #[arg(long, value_name = "POOL")]
+    pub dead_letter: Option<String>,
+    /// Pending window: messages delivered and not acked, from the oldest one (Busy beyond)
+    #[arg(long, default_value_t = plasmite::DEFAULT_GROUP_CAPACITY, value_name = "N")]
+    pub capacity: u64,
+    /// Refuse appends (Busy) rather than overwrite messages this group has not acked
+    #[arg(long)]
+    pub protect: bool,
+    /// When undelivered messages were overwritten: count them and go on, or also fail once (exit 9)
+    #[arg(long, value_enum, default_value_t = GapsArg::Continue)]
+    pub gaps: GapsArg,
+    /// Where the group starts: oldest, new, or a sequence number
+    #[arg(long, default_value = "oldest", value_name = "WHERE")]
+    pub from: String,
+    /// Print the group's info as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupListArgs {
+    /// Pool name or path
+    pub pool: String,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupInfoArgs {
+    /// Pool name or path
+    pub pool: String,
+    /// Group name
+    pub group: String,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupDeleteArgs {
+    /// Pool name or path
+    pub pool: String,
+    /// Group names
+    #[arg(required = true, value_name = "GROUP")]
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -596,6 +780,9 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         }
         Command::Tap(a) => tap::run(&client, a, ui),
         Command::Duplex(a) => duplex::run(&client, a, ui),
+        Command::Consume(a) => group::consume(&client, a, ui),
+        Command::Ack(a) => group::ack(&client, a, ui),
+        Command::Group(a) => group::group(&client, a),
         Command::List(a) => admin::list(&client, a, Shapes::Pls),
         Command::Info(a) => admin::info(&client, a, Shapes::Pls),
         Command::Delete(a) => admin::delete(&client, a, ui, Shapes::Pls),

@@ -69,6 +69,9 @@ pub fn get(client: &Client, a: GetArgs, ui: &Ui) -> Result<Outcome, Error> {
 }
 
 pub fn tail(client: &Client, a: TailArgs, ui: &Ui) -> Result<Outcome, Error> {
+    if let Some(group) = a.group.clone() {
+        return super::group::tail(client, a, &group, ui);
+    }
     if let Some(url) = super::remote::url_ref(&a.pool).map(str::to_owned) {
         return super::remote::tail(&url, a, ui);
     }

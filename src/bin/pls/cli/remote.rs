@@ -514,3 +514,176 @@ fn wait_interruptible(d: Duration) -> bool {
     }
     signals::interrupted()
 }
+
+/// The envelopes of a claim answer `{"messages":[…]}`, as stored bytes.
+fn claimed(body: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let arr = span(body, "messages")?;
+    let mut out = Vec::new();
+    let mut pos = plasmite::json::skip_ws(arr, 1);
+    while pos < arr.len() && arr[pos] != b']' {
+        let Some(v) = plasmite::json::next_value_wrapped(arr, pos).map_err(Error::from)? else {
+            break;
+        };
+        out.push(arr[v.start..v.end].to_vec());
+        pos = plasmite::json::skip_ws(arr, v.end);
+        if arr.get(pos) == Some(&b',') {
+            pos += 1;
+        }
+    }
+    Ok(out)
+}
+
+fn receipt_in(envelope: &[u8]) -> Result<plasmite::DeliveryReceipt> {
+    let r = span(envelope, "receipt")?;
+    let s = std::str::from_utf8(r).unwrap_or("").trim_matches('"');
+    s.parse()
+}
+
+/// `pls consume` on a remote pool: claims through the server (long-poll
+/// in slices of at most 5 s), acks and nacks with its routes.
+pub fn consume(url: &str, a: super::ConsumeArgs, ui: &Ui) -> Result<Outcome> {
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let group = a.group.clone();
+    let follow = a.follow || a.timeout.is_some();
+    let mut left = a.max.unwrap_or(u64::MAX);
+    let mut last = Instant::now();
+    let render = Renderer::new(
+        ui,
+        if a.jsonl { Some(Format::Jsonl) } else { a.format },
+        a.data_only,
+    );
+    let plain = Renderer::new(ui, Some(Format::Jsonl), a.data_only);
+    let mut out = Vec::new();
+    let mut failures = 0u64;
+    while left > 0 {
+        if signals::interrupted() {
+            return Ok(Outcome::Exit(signals::INTERRUPTED_EXIT));
+        }
+        let wait = if follow {
+            Duration::from_secs(5)
+        } else {
+            Duration::ZERO
+        };
+        let wait = match a.timeout {
+            Some(t) => wait.min(t.saturating_sub(last.elapsed())),
+            None => wait,
+        };
+        let batch = (a.batch as u64).min(left);
+        let body = remote.claim(&pool, &group, batch, a.lease, wait, a.consumer.as_deref())?;
+        let got = claimed(&body)?;
+        if got.is_empty() {
+            match a.timeout {
+                _ if !follow => break,
+                Some(t) if last.elapsed() >= t => return Ok(Outcome::Exit(TIMEOUT_EXIT)),
+                _ => {}
+            }
+            if stdout_closed() {
+                break;
+            }
+            continue;
+        }
+        last = Instant::now();
+        left -= got.len() as u64;
+        for env in &got {
+            match &a.exec {
+                None => render.render(env, &mut out)?,
+                Some(cmd) => {
+                    let receipt = receipt_in(env)?;
+                    let mut input = Vec::new();
+                    plain.render(env, &mut input)?;
+                    let ok = run_remote(&remote, &pool, &group, receipt, cmd, &input, a.lease)?;
+                    if !ok {
+                        failures += 1;
+                        let _ = remote.nack(&pool, &group, receipt, a.retry_delay);
+                    }
+                }
+            }
+        }
+        flush_to(&mut std::io::stdout().lock(), &mut out)?;
+    }
+    Ok(if failures > 0 {
+        Outcome::Exit(1)
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Runs the --exec command for one remote delivery, extending its lease
+/// while it runs; acks on exit 0. Returns whether it succeeded.
+fn run_remote(
+    remote: &Remote,
+    pool: &str,
+    group: &str,
+    receipt: plasmite::DeliveryReceipt,
+    cmd: &str,
+    input: &[u8],
+    lease: Option<Duration>,
+) -> Result<bool> {
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .env("PLS_SEQ", receipt.seq.to_string())
+        .env("PLS_DELIVERY", receipt.delivery.to_string())
+        .env("PLS_RECEIPT", receipt.to_string())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::io("cannot run the --exec command", e))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input);
+    }
+    let lease = lease.unwrap_or(Duration::from_secs(30));
+    let mut renewed = Instant::now();
+    let status = loop {
+        if let Some(s) = child
+            .try_wait()
+            .map_err(|e| Error::io("cannot wait for the --exec command", e))?
+        {
+            break s;
+        }
+        if renewed.elapsed() >= lease / 3 {
+            remote.extend(pool, group, receipt, lease)?;
+            renewed = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    if !status.success() {
+        return Ok(false);
+    }
+    match remote.ack(pool, group, &[receipt])?.first() {
+        Some(plasmite::AckOutcome::LeaseLost(n)) => {
+            eprintln!(
+                "pls: lease lost: message {} was delivered again (delivery {n})",
+                receipt.seq
+            );
+            Ok(false)
+        }
+        _ => Ok(true),
+    }
+}
+
+/// `pls ack` on a remote pool.
+pub fn ack(url: &str, a: super::AckArgs, list: Vec<plasmite::DeliveryReceipt>, ui: &Ui) -> Result<Outcome> {
+    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let outcomes = remote.ack(&pool, &a.group, &list)?;
+    let mut lost = false;
+    for (r, o) in list.iter().zip(outcomes) {
+        if let plasmite::AckOutcome::LeaseLost(current) = o {
+            ui.error(
+                &Error::new(
+                    ErrorKind::Busy,
+                    format!(
+                        "lease lost: message {} was delivered again (delivery {current}) after receipt {r}",
+                        r.seq
+                    ),
+                )
+                .with_seq(r.seq),
+            );
+            lost = true;
+        }
+    }
+    Ok(if lost {
+        Outcome::Exit(ErrorKind::Busy.exit_code())
+    } else {
+        Outcome::Done
+    })
+}

@@ -14,6 +14,7 @@
 //! imports the command (`crate::cli`): it is started with [`run_cli`].
 
 mod auth;
+mod groups;
 mod http;
 mod http_error;
 mod init;

@@ -216,6 +216,10 @@ fn route(shared: &Shared, conn: &mut Conn, head: &Head) -> Routed {
             "DELETE" => delete(shared, name),
             _ => Err(wrong_method(m, path)),
         },
+        [pool, "groups", rest @ ..] => {
+            let pool = pool_name(pool)?;
+            super::groups::route(shared, conn, head, &pool, rest, &group_body)
+        }
         _ => {
             // The action is at the end; everything between `pools/` and it
             // is the pool name, so a name with a raw `/` is refused as a
@@ -305,6 +309,20 @@ fn json_body(
     head: &Head,
 ) -> std::result::Result<serde_json::Value, HttpError> {
     let bytes = read_body(shared, conn, head)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| HttpError::from(Error::usage(format!("malformed JSON body: {e}"))))
+}
+
+/// A consumer-group request's JSON body; an empty one is `{}`.
+fn group_body(
+    shared: &Shared,
+    conn: &mut Conn,
+    head: &Head,
+) -> std::result::Result<serde_json::Value, HttpError> {
+    let bytes = read_body(shared, conn, head)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::json!({}));
+    }
     serde_json::from_slice(&bytes)
         .map_err(|e| HttpError::from(Error::usage(format!("malformed JSON body: {e}"))))
 }
