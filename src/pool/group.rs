@@ -575,7 +575,8 @@ impl Pool {
         let result = (|| {
             let len = HEADER + options.capacity * SLOT_LEN;
             let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), now_ns()));
-            let made = (|| {
+            // Sized under `ulimit -f`, like a pool: EFBIG, not SIGXFSZ.
+            let made = super::without_sigxfsz(|| {
                 let file = OpenOptions::new()
                     .read(true)
                     .write(true)
@@ -634,7 +635,7 @@ impl Pool {
                         Error::io("cannot create group", e).with_path(&path)
                     }
                 })
-            })();
+            });
             let _ = std::fs::remove_file(&tmp);
             made?;
             self.open_group(name)
