@@ -575,7 +575,8 @@ impl Pool {
         let result = (|| {
             let len = HEADER + options.capacity * SLOT_LEN;
             let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), now_ns()));
-            let made = (|| {
+            // Sized under `ulimit -f`, like a pool: EFBIG, not SIGXFSZ.
+            let made = super::without_sigxfsz(|| {
                 let file = OpenOptions::new()
                     .read(true)
                     .write(true)
@@ -634,7 +635,7 @@ impl Pool {
                         Error::io("cannot create group", e).with_path(&path)
                     }
                 })
-            })();
+            });
             let _ = std::fs::remove_file(&tmp);
             made?;
             self.open_group(name)
@@ -1113,6 +1114,18 @@ impl Group {
         let now = boottime_ns();
         let wall = now_ns();
         let cons_tag = ((ci as u64) + 1) << 32;
+        // 0. Gap policy `error`: messages overwritten before delivery are
+        // reported before anything is delivered past them.
+        if self.gap_error() {
+            let (st, _) = self.pool.inner().load_state()?;
+            let next = txn.get(W_NEXT);
+            if next < st.oldest_seq {
+                let (first, lost) = self.skip_lost(&mut txn, st.oldest_seq);
+                drop(guard);
+                self.mirror_floor();
+                return Err(self.gap_error_for(first, lost));
+            }
+        }
         // 1. Expired leases and released messages, oldest first.
         let floor = txn.get(W_FLOOR);
         let next = txn.get(W_NEXT);
@@ -1198,16 +1211,9 @@ impl Group {
                 // retained one is gone, the undelivered ones and any still
                 // pending. Count them and settle the window past them.
                 let (st, _) = self.pool.inner().load_state()?;
-                let to = st.oldest_seq.max(next + 1);
-                let lost_pending = txn.get(W_PENDING);
-                txn.set(W_LOST, txn.get(W_LOST) + (to - next));
-                txn.set(W_LOST_PENDING, txn.get(W_LOST_PENDING) + lost_pending);
-                txn.set(W_PENDING, 0);
-                txn.set(W_NEXT, to);
-                txn.set(W_FLOOR, to);
-                txn.commit();
-                let g = gap.get_or_insert((floor.min(next), 0));
-                g.1 += (to - next) + lost_pending;
+                let (first, lost) = self.skip_lost(&mut txn, st.oldest_seq.max(next + 1));
+                let g = gap.get_or_insert((first, 0));
+                g.1 += lost;
                 if self.gap_error() {
                     // Report it before delivering anything past it.
                     break;
@@ -1246,16 +1252,7 @@ impl Group {
         let got = out.len() - before;
         if let Some((first, lost)) = gap {
             if self.gap_error() && lost > 0 && got == 0 {
-                return Err(Error::new(
-                    ErrorKind::RetentionGap,
-                    format!(
-                        "group {}: {lost} message(s) from seq {first} were overwritten before they were acked or delivered",
-                        self.name
-                    ),
-                )
-                .with_seq(first)
-                .with_path(self.pool.path())
-                .with_hint("they are counted as lost (pls group info); claim again to go on, or give the pool a larger --size"));
+                return Err(self.gap_error_for(first, lost));
             }
         }
         if got == 0 && window_full {
@@ -1273,6 +1270,36 @@ impl Group {
             ));
         }
         Ok(got)
+    }
+
+    /// Settles a window whose messages below `to` (the oldest retained
+    /// seq) were overwritten: the undelivered ones count as lost, every
+    /// pending one (all are below `to`) as lost pending. Returns the first
+    /// seq affected and how many. Under the lock; one step.
+    fn skip_lost(&self, txn: &mut Txn<'_>, to: u64) -> (u64, u64) {
+        let (next, floor) = (txn.get(W_NEXT), txn.get(W_FLOOR));
+        let lost_pending = txn.get(W_PENDING);
+        txn.set(W_LOST, txn.get(W_LOST) + (to - next));
+        txn.set(W_LOST_PENDING, txn.get(W_LOST_PENDING) + lost_pending);
+        txn.set(W_PENDING, 0);
+        txn.set(W_NEXT, to);
+        txn.set(W_FLOOR, to);
+        txn.commit();
+        let first = if lost_pending > 0 { floor } else { next };
+        (first, (to - next) + lost_pending)
+    }
+
+    fn gap_error_for(&self, first: u64, lost: u64) -> Error {
+        Error::new(
+            ErrorKind::RetentionGap,
+            format!(
+                "group {}: {lost} message(s) from seq {first} were overwritten before they were acked or delivered",
+                self.name
+            ),
+        )
+        .with_seq(first)
+        .with_path(self.pool.path())
+        .with_hint("they are counted as lost (pls group info); claim again to go on, or give the pool a larger --size")
     }
 
     /// Moves the ack floor past acked slots. Under the lock.
