@@ -53,3 +53,6 @@ pub use pool::{
 /// Time: `Until` bounds a cursor; `parse_time` reads RFC 3339 or epoch ns
 /// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]).
 pub use pool::{parse_time, Until};
+/// A pool's identity and durable marks ([`Pool::id`], [`Pool::mark`],
+/// [`Pool::set_mark`], [`Pool::append_batch_marked`]).
+pub use pool::{pool_id_hex, Mark};

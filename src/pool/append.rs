@@ -181,7 +181,7 @@ impl Batch {
         self.items.clear();
     }
 
-    fn frames(&self) -> impl Iterator<Item = Frame<'_>> + Clone {
+    pub(crate) fn frames(&self) -> impl Iterator<Item = Frame<'_>> + Clone {
         self.items.iter().map(|i| Frame {
             encoding: i.encoding,
             tags: &self.bytes[i.tags.clone()],
@@ -287,6 +287,33 @@ impl Pool {
     where
         I: Iterator<Item = Frame<'a>> + Clone,
     {
+        self.write_frames_full(frames, at, None, durability)
+    }
+
+    /// [`write_frames`](Pool::write_frames) that also sets a mark, published
+    /// by the same state publish (see `marks.rs`).
+    pub(crate) fn write_frames_marked<'a, I>(
+        &self,
+        frames: I,
+        mark: Option<super::marks::MarkUpdate<'_>>,
+        durability: Durability,
+    ) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
+        self.write_frames_full(frames, None, mark, durability)
+    }
+
+    fn write_frames_full<'a, I>(
+        &self,
+        frames: I,
+        at: Option<u64>,
+        mark: Option<super::marks::MarkUpdate<'_>>,
+        durability: Durability,
+    ) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
         let inner = self.inner();
         if inner.is_read_only() {
             return Err(Error::new(
@@ -313,6 +340,7 @@ impl Pool {
         let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id())
             .map_err(|e| e.with_path(inner.path()))?;
         let (mut st, mut gen) = inner.load_state()?;
+        inner.settle_marks(&st);
         // Times never decrease within a pool: a writer whose clock is behind
         // the newest message's time (another process's clock stepped, NTP)
         // stamps with that time.
@@ -325,7 +353,23 @@ impl Pool {
             // A write that faulted went to a zero page, not the file: do
             // not make it visible.
             inner.check_damage()?;
+            if let Some(m) = &mark {
+                let value = super::marks::Mark {
+                    value: m.value,
+                    at_seq: st.next_seq,
+                };
+                inner.store_mark(m.name, value, true)?;
+            }
             inner.publish(&mut gen, &st);
+            if mark.is_some() {
+                inner.clear_mark_pending();
+            }
+        } else if let Some(m) = &mark {
+            let value = super::marks::Mark {
+                value: m.value,
+                at_seq: st.next_seq,
+            };
+            inner.store_mark(m.name, value, false)?;
         }
         drop(guard);
         if count > 0 {

@@ -36,6 +36,20 @@ pub const OFF_GEN: usize = 256;
 pub const OFF_SLOTS: [usize; 2] = [320, 384];
 /// Commit word, the futex followers wait on: `counter << 1 | sleeping`.
 pub const OFF_COMMIT: usize = 448;
+/// The pool id: 16 random bytes in the reserved, unchecksummed part of the
+/// static header (all-zero first 8 bytes: no id yet).
+pub const OFF_POOL_ID: usize = 72;
+/// Length of the pool id.
+pub const POOL_ID_LEN: usize = 16;
+/// Marks: a "pending" word (a marked append between staging its mark and
+/// publishing), then the mark records (`docs/format.md`, Marks).
+pub const OFF_MARK_PENDING: usize = 512;
+/// The first mark record.
+pub const OFF_MARKS: usize = 576;
+/// Bytes of one mark record: key, generation, two slots.
+pub const MARK_RECORD_LEN: usize = 64;
+/// Mark records in the header (576..1024).
+pub const MARK_RECORDS: usize = 7;
 
 /// The first four bytes of a pool file of the earlier plasmite command
 /// (0.x, its own format): recognized only to say what the file is.

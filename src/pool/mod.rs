@@ -14,6 +14,7 @@ mod layout;
 mod lite3;
 mod lock;
 mod map;
+mod marks;
 mod message;
 mod notify;
 mod read;
@@ -35,6 +36,7 @@ pub use filter::Filter;
 pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
+pub use marks::{pool_id_hex, Mark};
 pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
 pub use time::{parse_time, Until};
 pub use validate::{Problem, Report};
@@ -96,6 +98,9 @@ pub struct PoolInfo {
     pub oldest_time_ns: Option<u64>,
     /// Append time of the newest message, ns since the Unix epoch.
     pub newest_time_ns: Option<u64>,
+    /// The pool id (see [`Pool::id`]), `None` for an old pool not yet
+    /// opened for writing.
+    pub id: Option<[u8; 16]>,
 }
 
 impl PoolInfo {
@@ -198,6 +203,7 @@ impl Pool {
             })?;
             let map = Mapping::new(&file, geo.file_size, true)?;
             map.write(0, &geo.encode());
+            marks::write_pool_id(&map);
             write_slot(&map, 0, &State::EMPTY);
             lock::initialize(&map)?;
             file.sync_all()
@@ -293,6 +299,10 @@ impl Pool {
         pool.inner
             .load_state()
             .map_err(|e| e.with_path(&pool.inner.path))?;
+        // A pool made before ids existed gets one on its first writable open.
+        pool.inner
+            .ensure_pool_id()
+            .map_err(|e| e.with_path(&pool.inner.path))?;
         Ok(pool)
     }
 
@@ -349,6 +359,7 @@ impl Pool {
             created_ns: g.created_ns,
             oldest_time_ns: times.map(|t| t.0),
             newest_time_ns: times.map(|t| t.1),
+            id: self.id(),
         })
     }
 
