@@ -166,6 +166,9 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Serve the pools of a directory over HTTP
     Serve(crate::serve::ServeArgs),
+    /// Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once
+    #[cfg(feature = "bridge")]
+    Bridge(crate::bridge::BridgeArgs),
     /// Print a shell completion script
     #[command(visible_alias = "completion")]
     Completions(CompletionsArgs),
@@ -606,6 +609,14 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Version => admin::version(ui),
         Command::Doctor(a) => admin::doctor(&client, a, ui),
         Command::Serve(a) => admin::serve(&client, a),
+        #[cfg(feature = "bridge")]
+        Command::Bridge(a) => crate::bridge::run(&client, a).map(|()| {
+            if signals::interrupted() {
+                Outcome::Exit(signals::INTERRUPTED_EXIT)
+            } else {
+                Outcome::Done
+            }
+        }),
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
     }
