@@ -55,4 +55,4 @@ pub use pool::{
 pub use pool::{parse_time, Until};
 /// A pool's identity and durable marks ([`Pool::id`], [`Pool::mark`],
 /// [`Pool::set_mark`], [`Pool::append_batch_marked`]).
-pub use pool::{pool_id_hex, Mark};
+pub use pool::{pool_id_hex, Mark, Origin};

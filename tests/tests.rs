@@ -6,6 +6,7 @@ mod common;
 mod serve_support;
 
 mod architecture;
+mod bridge_nats;
 mod bridge_pool;
 mod cli;
 mod engine_concurrency;

@@ -37,7 +37,7 @@ pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
 pub use marks::{pool_id_hex, Mark};
-pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
+pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef, Origin};
 pub use time::{parse_time, Until};
 pub use validate::{Problem, Report};
 

@@ -1,6 +1,7 @@
 //! `pls bridge in`: a JetStream stream into a pool, each message exactly once.
 //!
-//! A durable pull consumer (AckAll) delivers the stream. The messages that
+//! A durable pull consumer (AckAll), started again from the pool's mark by
+//! each session, delivers the stream in order. The messages that
 //! arrived together are appended as one batch, and the batch's last stream
 //! seq is stored as the pool's mark `in:STREAM` *by the same publish*
 //! (`Pool::append_batch_marked`): after a crash the pool holds a batch and
@@ -12,9 +13,9 @@ use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer};
 use futures_util::{FutureExt, StreamExt};
-use plasmite::{Batch, Durability, Error, ErrorKind, Pool};
+use plasmite::{Batch, Durability, Error, ErrorKind, Origin, Pool};
 
-use super::{connect, nats_error, run_sessions, SessionEnd, Status, H_TAGS};
+use super::{connect, nats_error, run_sessions, SessionEnd, Status, H_POOL, H_SEQ, H_TAGS, H_TIME};
 
 /// Where a new consumer starts in the stream (only when the pool has no
 /// position for this stream yet).
@@ -108,6 +109,11 @@ async fn session(
         },
         _ => consumer::DeliverPolicy::All,
     };
+    // The pool's mark is the position. A consumer left by an earlier
+    // session may hold messages delivered to a bridge that was killed; it
+    // would redeliver them after its ack wait, behind newer ones, out of
+    // order. Start it again from the mark instead, so delivery is in order.
+    let _ = stream.delete_consumer(durable).await;
     let consumer: consumer::PullConsumer = stream
         .get_or_create_consumer(
             durable,
@@ -116,7 +122,7 @@ async fn session(
                 ack_policy: consumer::AckPolicy::All,
                 deliver_policy,
                 filter_subject: o.subject.clone().unwrap_or_default(),
-                ack_wait: Duration::from_secs(30),
+                ack_wait: Duration::from_secs(300),
                 max_ack_pending: (o.batch as i64 * 8).max(10_000),
                 ..Default::default()
             },
@@ -158,7 +164,9 @@ async fn session(
                 // Idle: all applied?
                 let mut c = consumer.clone();
                 let done = match c.info().await {
-                    Ok(info) => info.num_pending == 0 && info.delivered.stream_sequence <= applied,
+                    // Everything delivered is acked, so applied (acks follow
+                    // the appends), and nothing is left to deliver.
+                    Ok(info) => info.num_pending == 0 && info.num_ack_pending == 0,
                     Err(_) => false,
                 };
                 if done && !caught_up_said {
@@ -221,20 +229,58 @@ async fn session(
 
 /// One stream message as a pool message: the body is the data (JSON; a
 /// body that is not JSON is kept as a JSON string), the tags come from the
-/// `Plasmite-Tags` header.
+/// `Plasmite-Tags` header, and the origin (pool id, seq, time) from the
+/// `Plasmite-Pool`, `-Seq` and `-Time` headers when all three are there.
 fn push(batch: &mut Batch, m: &jetstream::Message) -> Result<(), Error> {
-    let tags: Vec<String> = match m.headers.as_ref().and_then(|h| h.get(H_TAGS)) {
-        Some(v) => serde_json::from_str(v.as_str())
+    let header = |name: &str| m.headers.as_ref().and_then(|h| h.get(name)).map(|v| v.as_str());
+    let tags: Vec<String> = match header(H_TAGS) {
+        Some(v) => serde_json::from_str(v)
             .map_err(|e| Error::new(ErrorKind::Usage, format!("bad {H_TAGS} header: {e}")))?,
         None => Vec::new(),
     };
-    match batch.push_json(&m.payload, &tags) {
+    let origin = match (header(H_POOL), header(H_SEQ), header(H_TIME)) {
+        (Some(p), Some(s), Some(t)) => Some(Origin {
+            pool: parse_pool_id(p).ok_or_else(|| Error::usage(format!("bad {H_POOL} header {p:?}")))?,
+            seq: s
+                .parse()
+                .map_err(|_| Error::usage(format!("bad {H_SEQ} header {s:?}")))?,
+            timestamp_ns: plasmite::parse_time(t)?,
+        }),
+        _ => None,
+    };
+    let push_one = |batch: &mut Batch, json: &[u8]| match &origin {
+        Some(o) => batch.push_json_from(json, &tags, o),
+        None => batch.push_json(json, &tags),
+    };
+    match push_one(batch, &m.payload) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::Usage => {
             let text = String::from_utf8_lossy(&m.payload);
             let json = serde_json::to_vec(&text).expect("a string serializes");
-            batch.push_json(&json, &tags)
+            push_one(batch, &json)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// 32 hex digits to the 16 bytes of a pool id.
+fn parse_pool_id(hex: &str) -> Option<[u8; 16]> {
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut id = [0u8; 16];
+    for (i, b) in id.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pool_ids_parse_from_hex() {
+        let id = [0xab; 16];
+        assert_eq!(super::parse_pool_id(&plasmite::pool_id_hex(&id)), Some(id));
+        assert_eq!(super::parse_pool_id("zz"), None);
     }
 }
