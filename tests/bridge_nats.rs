@@ -152,8 +152,7 @@ fn run_ok(c: &mut Command) -> String {
     err
 }
 
-/// A pool of `n` messages `{"i":I,"pad":…}`, tags `["t{I%3}"]` (none for
-/// every 5th).
+/// A pool of `n` untagged messages `{"i":I,"pad":…}`, through `pls append`.
 fn fill(dir: &Path, name: &str, n: u64) {
     let mut child = pls(dir)
         .args(["append", name, "--create", "--size", "128M", "-q"])
@@ -172,9 +171,6 @@ fn fill(dir: &Path, name: &str, n: u64) {
         input.write_all(text.as_bytes()).unwrap();
     }
     assert!(child.wait().unwrap().success());
-    // Tags per message: a second pool would be simpler, but the tags must
-    // vary within one pool; re-append with tags through the library instead.
-    let _ = name;
 }
 
 /// A pool of `n` messages with varied tags, written through the library.
@@ -205,8 +201,11 @@ fn expected_tags(i: u64) -> Vec<String> {
     }
 }
 
-/// Every message of a pool: (seq, time, tags, data bytes, envelope).
-fn read_all(path: &Path) -> Vec<(u64, u64, Vec<String>, Vec<u8>, Vec<u8>)> {
+/// A message as read back: (seq, time, tags, data bytes, envelope).
+type ReadBack = (u64, u64, Vec<String>, Vec<u8>, Vec<u8>);
+
+/// Every message of a pool.
+fn read_all(path: &Path) -> Vec<ReadBack> {
     let pool = Pool::open(path).unwrap();
     let mut c = pool.cursor(CursorOptions::default()).unwrap();
     let mut out = Vec::new();
