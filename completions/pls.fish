@@ -45,6 +45,7 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "info" -d 'Show a pool\'s si
 complete -c pls -n "__fish_pls_needs_command" -f -a "delete" -d 'Delete pools'
 complete -c pls -n "__fish_pls_needs_command" -f -a "doctor" -d 'Check pool files for damage'
 complete -c pls -n "__fish_pls_needs_command" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_needs_command" -f -a "bridge" -d 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once'
 complete -c pls -n "__fish_pls_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c pls -n "__fish_pls_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c pls -n "__fish_pls_needs_command" -f -a "man" -d 'Print the man page, or write every page to a directory'
@@ -359,6 +360,47 @@ complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcomman
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
 complete -c pls -n "__fish_pls_using_subcommand serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -f -a "out" -d 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -f -a "in" -d 'Apply a NATS JetStream stream to a pool, exactly once'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subcommand_from out in help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l stream -d 'JetStream stream (created with file storage when missing)' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l subject -d 'Subject to publish to' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l since -d 'Start here instead of the stored position: a seq (42), a duration ago (5m) or an RFC 3339 time' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l window -d 'Publishes waiting for their acknowledgement at most' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l durability -d 'How the position is stored in the pool: fast, or flush (synced)' -r -f -a "fast\t'In the shared mapping (survives a crash of the bridge, not a power cut)'
+flush\t'Synced to the device'"
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l subject-from-tag -d 'Publish to SUBJ.TAG, TAG being the message\'s first tag (characters other than letters, digits, - and _ become _); untagged messages go to SUBJ'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l once -d 'Hand over what the pool holds, then exit (for cron)'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -s q -l quiet -d 'No status lines on stderr'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l stream -d 'JetStream stream to read' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l subject -d 'Only messages on this subject (wildcards allowed)' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l consumer -d 'Durable consumer name (default: pls- and the pool id\'s first 16 hex digits)' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l since -d 'Where a new consumer starts when the pool has no position for the stream yet: a stream seq (42), a duration ago (5m) or an RFC 3339 time' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l batch -d 'Messages appended per batch at most' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l durability -d 'fast: appends in the shared mapping; flush: synced before each acknowledgement' -r -f -a "fast\t'In the shared mapping (survives a crash of the bridge, not a power cut)'
+flush\t'Synced to the device'"
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l size -d 'Size of the pool made by --create' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l once -d 'Apply what the stream holds, then exit (for cron)'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l create -d 'Create the pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -s q -l quiet -d 'No status lines on stderr'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "out" -d 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "in" -d 'Apply a NATS JetStream stream to a pool, exactly once'
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand completions" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand completions" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -380,22 +422,25 @@ complete -c pls -n "__fish_pls_using_subcommand version" -l color -d 'When to us
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "create" -d 'Create one or more pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "list" -d 'List the pools in the pool directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "delete" -d 'Delete pools'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "doctor" -d 'Check pool files for damage'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "completions" -d 'Print a shell completion script'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
-complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "create" -d 'Create one or more pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "append" -d 'Append messages: one from the argument, or a stream from stdin'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "get" -d 'Print one message (its envelope) by sequence number'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "list" -d 'List the pools in the pool directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "info" -d 'Show a pool\'s size, bounds and usage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "delete" -d 'Delete pools'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "doctor" -d 'Check pool files for damage'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "serve" -d 'Serve the pools of a directory over HTTP'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "bridge" -d 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "completions" -d 'Print a shell completion script'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "man" -d 'Print the man page, or write every page to a directory'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "version" -d 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
+complete -c pls -n "__fish_pls_using_subcommand help; and not __fish_seen_subcommand_from create append get tail follow pool tap duplex list info delete doctor serve bridge completions man version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "init" -d 'Write a random token file and a self-signed TLS certificate and key, and print the certificate\'s fingerprint and the commands that use them'
 complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "check" -d 'Validate the serve options given before `check` (token, TLS files, bind address, directory) and print the endpoints, without binding'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "out" -d 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+complete -c pls -n "__fish_pls_using_subcommand help; and __fish_seen_subcommand_from bridge" -f -a "in" -d 'Apply a NATS JetStream stream to a pool, exactly once'

@@ -62,6 +62,7 @@ pub fn run_in(pool: &Pool, o: &InOptions) -> Result<(), Error> {
         quiet: o.quiet,
     };
     let mut applied_total = 0u64;
+    let mut span = None;
     let result = run_sessions(&status, &o.url, |rt| {
         rt.block_on(session(
             pool,
@@ -70,12 +71,14 @@ pub fn run_in(pool: &Pool, o: &InOptions) -> Result<(), Error> {
             &durable,
             &status,
             &mut applied_total,
+            &mut span,
         ))
     });
     if result.is_ok() {
         let at = pool.mark(&mark_name)?.map(|m| m.value).unwrap_or(0);
         status.say(format!(
-            "stopped; {applied_total} messages applied, stream seq {at}"
+            "stopped; {applied_total} messages applied{}, stream seq {at}",
+            super::rate(applied_total, span)
         ));
     }
     result
@@ -88,6 +91,7 @@ async fn session(
     durable: &str,
     status: &Status,
     applied_total: &mut u64,
+    span: &mut Option<(std::time::Instant, std::time::Instant)>,
 ) -> Result<SessionEnd, Error> {
     let (client, mut lost) = connect(&o.url).await?;
     let js = jetstream::new(client);
@@ -184,7 +188,13 @@ async fn session(
             return Ok(lost_end(*applied_total));
         };
         let first = match first {
-            Ok(m) => m,
+            Ok(m) => {
+                if span.is_none() {
+                    let now = std::time::Instant::now();
+                    *span = Some((now, now));
+                }
+                m
+            }
             Err(e) => {
                 status.say(format!("pull failed: {e}"));
                 return Ok(lost_end(*applied_total));
@@ -217,6 +227,9 @@ async fn session(
                 .map_err(|e| e.with_path(pool.path()))?;
             *applied_total += batch.len() as u64;
             applied = last_seq;
+            if let Some(s) = span.as_mut() {
+                s.1 = std::time::Instant::now();
+            }
         }
         // AckAll: the last one acknowledges the batch.
         let last = pending.last().expect("not empty");

@@ -171,6 +171,18 @@ fn sleep_interruptibly(d: Duration) {
     }
 }
 
+/// " in X s (R msg/s)" between the first and the last message handed over,
+/// for the closing status line (and `scripts/bench-bridge.sh`).
+fn rate(n: u64, span: Option<(std::time::Instant, std::time::Instant)>) -> String {
+    match span {
+        Some((first, last)) if n > 1 && last > first => {
+            let s = (last - first).as_secs_f64();
+            format!(" in {s:.3} s ({:.0} msg/s)", n as f64 / s)
+        }
+        _ => String::new(),
+    }
+}
+
 /// How a session ended without an error.
 enum SessionEnd {
     /// Done: `--once` drained everything, or Ctrl-C.

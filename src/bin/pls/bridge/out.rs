@@ -55,6 +55,8 @@ struct Progress {
     /// The last seq stored as the mark.
     marked: Option<u64>,
     handed: u64,
+    /// When the first and the latest acknowledgement arrived.
+    span: Option<(Instant, Instant)>,
 }
 
 pub fn run_out(pool: &Pool, o: &OutOptions) -> Result<(), Error> {
@@ -84,6 +86,7 @@ pub fn run_out(pool: &Pool, o: &OutOptions) -> Result<(), Error> {
         next,
         marked: mark.map(|m| m.value),
         handed: 0,
+        span: None,
     };
     let result = run_sessions(&status, &o.url, |rt| {
         rt.block_on(session(pool, o, &id, &mark_name, &status, &mut p))
@@ -91,8 +94,10 @@ pub fn run_out(pool: &Pool, o: &OutOptions) -> Result<(), Error> {
     save_mark(pool, &mark_name, &mut p, o.durability)?;
     if result.is_ok() {
         status.say(format!(
-            "stopped; {} messages handed over, next seq {}",
-            p.handed, p.next
+            "stopped; {} messages handed over{}, next seq {}",
+            p.handed,
+            super::rate(p.handed, p.span),
+            p.next
         ));
     }
     result
@@ -298,4 +303,6 @@ fn advance(p: &mut Progress, seq: u64) {
         p.next = seq + 1;
     }
     p.handed += 1;
+    let now = Instant::now();
+    p.span = Some((p.span.map_or(now, |s| s.0), now));
 }
