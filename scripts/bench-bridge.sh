@@ -50,5 +50,5 @@ run() { # label, command...
     printf "%-4s %9s msg/s (bridge)  wall %.2f s  nats-server CPU %.0f%% of one core\n", l, r, w, 100 * c / tk / w }'
 }
 echo "pls bridge, $n messages of 256 B, nats-server $(nats-server --version | awk '{print $NF}'), file storage"
-run out "$pls" --dir "$tmp" bridge out src "$url" --stream BENCH --subject bench --once
+run out "$pls" --dir "$tmp" bridge out src "$url" --stream BENCH --subject bench --once ${BENCH_OUT_ARGS:-}
 run in "$pls" --dir "$tmp" bridge in "$url" --stream BENCH dst --create --size 512M --once
