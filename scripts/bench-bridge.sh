@@ -5,7 +5,8 @@
 # Prints messages/s as measured by the bridge (first to last message handed
 # over), the wall time of each run, and nats-server's CPU share over the same
 # run (its utime+stime from /proc/PID/stat divided by the wall time; 100% is
-# one core), so the bottleneck is visible. Targets: >= 200,000 msg/s each way.
+# one core) and the bridge's own (from /usr/bin/time), so the bottleneck is
+# visible. BENCH_OUT_ARGS adds flags to the out run (e.g. "--window 1024"). Targets: >= 200,000 msg/s each way.
 # Usage: scripts/bench-bridge.sh [N]   (default 500000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,13 +42,14 @@ run() { # label, command...
   local label="$1"; shift
   local c0 t0 c1 t1 line
   c0="$(cpu)"; t0="$(now)"
-  line="$("$@" 2>&1 | grep 'stopped;')"
+  line="$(/usr/bin/time -o "$tmp/time" -f '%U %S' "$@" 2>&1 | grep 'stopped;')"
   t1="$(now)"; c1="$(cpu)"
   local rate
   rate="$(printf '%s' "$line" | sed -n 's/.*(\([0-9]*\) msg\/s).*/\1/p')"
-  awk -v l="$label" -v r="${rate:-?}" -v c="$((c1 - c0))" -v tk="$tick" -v t0="$t0" -v t1="$t1" 'BEGIN {
+  awk -v l="$label" -v r="${rate:-?}" -v c="$((c1 - c0))" -v tk="$tick" -v t0="$t0" -v t1="$t1" \
+      -v own="$(awk '{print $1 + $2}' "$tmp/time")" 'BEGIN {
     w = t1 - t0;
-    printf "%-4s %9s msg/s (bridge)  wall %.2f s  nats-server CPU %.0f%% of one core\n", l, r, w, 100 * c / tk / w }'
+    printf "%-4s %9s msg/s (bridge)  wall %.2f s  nats-server CPU %.0f%%, pls bridge CPU %.0f%% (of one core)\n", l, r, w, 100 * c / tk / w, 100 * own / w }'
 }
 echo "pls bridge, $n messages of 256 B, nats-server $(nats-server --version | awk '{print $NF}'), file storage"
 run out "$pls" --dir "$tmp" bridge out src "$url" --stream BENCH --subject bench --once ${BENCH_OUT_ARGS:-}

@@ -207,9 +207,14 @@ async fn session(
             if !tags.is_empty() {
                 headers.insert(H_TAGS, tags);
             }
-            let subject = match (o.subject_from_tag, m.tags().first()) {
-                (true, Some(t)) => format!("{}.{}", o.subject, subject_token(t)),
-                _ => o.subject.clone(),
+            let first_tag = if o.subject_from_tag {
+                m.tags().into_iter().next()
+            } else {
+                None
+            };
+            let subject = match first_tag {
+                Some(t) => format!("{}.{}", o.subject, subject_token(&t)),
+                None => o.subject.clone(),
             };
             let payload = match m.encoding {
                 Encoding::Json => Bytes::copy_from_slice(m.payload),
