@@ -152,3 +152,74 @@ fn a_marked_append_is_visible_with_its_mark_and_an_unpublished_one_never() {
     assert_eq!((m.value, m.at_seq), (11, 6));
     assert!(p.validate().problems.is_empty());
 }
+
+#[test]
+fn a_replicated_message_keeps_data_and_tags_and_shows_its_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Client::new(dir.path());
+    let src = client.create_pool("src", 1 << 16).unwrap();
+    let r = src
+        .append_json(br#"{"b": 1.50, "a": [1, 2]}"#, &["x", "y"], Durability::Fast)
+        .unwrap();
+    let m = src.get(r.seq).unwrap();
+    let origin = plasmite::Origin {
+        pool: src.id().unwrap(),
+        seq: m.seq,
+        timestamp_ns: m.timestamp_ns,
+    };
+    let dst = client.create_pool("dst", 1 << 16).unwrap();
+    dst.append_json(b"0", &["local"], Durability::Fast).unwrap();
+    let mut batch = Batch::new();
+    batch.push_json_from(m.payload(), &m.tags(), &origin).unwrap();
+    dst.append_batch_marked(&batch, "in:S", 7, Durability::Fast)
+        .unwrap();
+    let copy = dst.get(2).unwrap();
+    assert_eq!(copy.payload(), m.payload(), "data bytes identical");
+    assert_eq!(copy.tags(), m.tags(), "tags identical");
+    assert_eq!(copy.origin(), Some(origin));
+    assert!(
+        copy.timestamp_ns >= m.timestamp_ns,
+        "the local time is the replica's own"
+    );
+    let env: serde_json::Value = serde_json::from_slice(&copy.envelope().unwrap()).unwrap();
+    assert_eq!(env["seq"], 2);
+    assert_eq!(env["meta"]["tags"], serde_json::json!(["x", "y"]));
+    assert_eq!(env["meta"]["origin"]["pool"], src.id_hex().unwrap().as_str());
+    assert_eq!(env["meta"]["origin"]["seq"], 1);
+    assert_eq!(
+        env["meta"]["origin"]["time"],
+        plasmite::format_rfc3339(m.timestamp_ns).as_str()
+    );
+    assert_eq!(env["data"], serde_json::json!({"b": 1.50, "a": [1, 2]}));
+    // A local message has no origin member.
+    let first: serde_json::Value = serde_json::from_slice(&dst.get(1).unwrap().envelope().unwrap()).unwrap();
+    assert!(first["meta"].get("origin").is_none());
+    // Cursors, --where filters and doctor see the same.
+    let mut c = dst
+        .cursor(plasmite::CursorOptions {
+            filter: Some(plasmite::Filter::new(&[".meta.origin.seq == 1"]).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    let hit = c.try_next().unwrap().unwrap();
+    assert_eq!((hit.seq, hit.payload), (2, m.payload()));
+    assert!(c.try_next().unwrap().is_none());
+    assert!(
+        dst.validate().problems.is_empty(),
+        "{:?}",
+        dst.validate().problems
+    );
+    // The command and the server's info show the id.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pls"))
+        .arg("--dir")
+        .arg(dir.path())
+        .args(["info", "src", "--json"])
+        .output()
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["pool"]["id"], src.id_hex().unwrap().as_str());
+    assert_eq!(
+        src.info().unwrap().to_public_json()["id"],
+        src.id_hex().unwrap().as_str()
+    );
+}
