@@ -485,7 +485,36 @@ fn once_since_and_subject_from_tag() {
         "untagged",
         "--create",
         "--once",
+        "--durability",
+        "flush",
     ]));
     assert_eq!(count(&dir.path().join("untagged.plasmite")), 6);
-    drop(pool);
+
+    // Following, then SIGTERM: exit 130 with the position stored.
+    let mut child = pls(dir.path())
+        .args([
+            "bridge",
+            "out",
+            "tagged",
+            &url,
+            "--stream",
+            "C",
+            "--subject",
+            "c",
+            "-q",
+        ])
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(60), || nats.messages() == 6 + 30 + 30));
+    pool.append_json(b"{\"late\":true}", &["t1"], plasmite::Durability::Fast)
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(60), || nats.messages() == 6 + 30 + 31),
+        "a new message follows"
+    );
+    // SAFETY: sends SIGTERM to a child this test started.
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(rc, 0);
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(mark(pool.path(), "out:C"), 31);
 }
