@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check pool files for damage')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the pools of a directory over HTTP')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the pools of --dir to MCP clients (AI agents) over stdio')
+            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page to a directory')
@@ -557,6 +558,65 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pls;bridge' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('out', 'out', [CompletionResultType]::ParameterValue, 'Publish every message of a pool to a NATS JetStream stream, exactly once')
+            [CompletionResult]::new('in', 'in', [CompletionResultType]::ParameterValue, 'Apply a NATS JetStream stream to a pool, exactly once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;bridge;out' {
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'JetStream stream (created with file storage when missing)')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject to publish to')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start here instead of the stored position: a seq (42), a duration ago (5m) or an RFC 3339 time')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Publishes waiting for their acknowledgement at most')
+            [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'How the position is stored in the pool: fast, or flush (synced)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--subject-from-tag', '--subject-from-tag', [CompletionResultType]::ParameterName, 'Publish to SUBJ.TAG, TAG being the message''s first tag (characters other than letters, digits, - and _ become _); untagged messages go to SUBJ')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Hand over what the pool holds, then exit (for cron)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No status lines on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No status lines on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;bridge;in' {
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'JetStream stream to read')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only messages on this subject (wildcards allowed)')
+            [CompletionResult]::new('--consumer', '--consumer', [CompletionResultType]::ParameterName, 'Durable consumer name (default: pls- and the pool id''s first 16 hex digits)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Where a new consumer starts when the pool has no position for the stream yet: a stream seq (42), a duration ago (5m) or an RFC 3339 time')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages appended per batch at most')
+            [CompletionResult]::new('--durability', '--durability', [CompletionResultType]::ParameterName, 'fast: appends in the shared mapping; flush: synced before each acknowledgement')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of the pool made by --create')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Apply what the stream holds, then exit (for cron)')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the pool if it does not exist')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No status lines on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No status lines on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pls;bridge;help' {
+            [CompletionResult]::new('out', 'out', [CompletionResultType]::ParameterValue, 'Publish every message of a pool to a NATS JetStream stream, exactly once')
+            [CompletionResult]::new('in', 'in', [CompletionResultType]::ParameterValue, 'Apply a NATS JetStream stream to a pool, exactly once')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pls;bridge;help;out' {
+            break
+        }
+        'pls;bridge;help;in' {
+            break
+        }
+        'pls;bridge;help;help' {
+            break
+        }
         'pls;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Pool directory (pool names resolve to DIR/NAME.plasmite)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR disables them in auto)')
@@ -604,6 +664,7 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check pool files for damage')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the pools of a directory over HTTP')
             [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Serve the pools of --dir to MCP clients (AI agents) over stdio')
+            [CompletionResult]::new('bridge', 'bridge', [CompletionResultType]::ParameterValue, 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write every page to a directory')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version: a line on a terminal, {"name","version"} JSON otherwise')
@@ -683,6 +744,17 @@ Register-ArgumentCompleter -Native -CommandName 'pls' -ScriptBlock {
             break
         }
         'pls;help;mcp' {
+            break
+        }
+        'pls;help;bridge' {
+            [CompletionResult]::new('out', 'out', [CompletionResultType]::ParameterValue, 'Publish every message of a pool to a NATS JetStream stream, exactly once')
+            [CompletionResult]::new('in', 'in', [CompletionResultType]::ParameterValue, 'Apply a NATS JetStream stream to a pool, exactly once')
+            break
+        }
+        'pls;help;bridge;out' {
+            break
+        }
+        'pls;help;bridge;in' {
             break
         }
         'pls;help;completions' {

@@ -22,6 +22,9 @@ _pls() {
             pls,append)
                 cmd="pls__subcmd__append"
                 ;;
+            pls,bridge)
+                cmd="pls__subcmd__bridge"
+                ;;
             pls,completion)
                 cmd="pls__subcmd__completions"
                 ;;
@@ -88,6 +91,24 @@ _pls() {
             pls,version)
                 cmd="pls__subcmd__version"
                 ;;
+            pls__subcmd__bridge,help)
+                cmd="pls__subcmd__bridge__subcmd__help"
+                ;;
+            pls__subcmd__bridge,in)
+                cmd="pls__subcmd__bridge__subcmd__in"
+                ;;
+            pls__subcmd__bridge,out)
+                cmd="pls__subcmd__bridge__subcmd__out"
+                ;;
+            pls__subcmd__bridge__subcmd__help,help)
+                cmd="pls__subcmd__bridge__subcmd__help__subcmd__help"
+                ;;
+            pls__subcmd__bridge__subcmd__help,in)
+                cmd="pls__subcmd__bridge__subcmd__help__subcmd__in"
+                ;;
+            pls__subcmd__bridge__subcmd__help,out)
+                cmd="pls__subcmd__bridge__subcmd__help__subcmd__out"
+                ;;
             pls__subcmd__group,create)
                 cmd="pls__subcmd__group__subcmd__create"
                 ;;
@@ -123,6 +144,9 @@ _pls() {
                 ;;
             pls__subcmd__help,append)
                 cmd="pls__subcmd__help__subcmd__append"
+                ;;
+            pls__subcmd__help,bridge)
+                cmd="pls__subcmd__help__subcmd__bridge"
                 ;;
             pls__subcmd__help,completions)
                 cmd="pls__subcmd__help__subcmd__completions"
@@ -180,6 +204,12 @@ _pls() {
                 ;;
             pls__subcmd__help,version)
                 cmd="pls__subcmd__help__subcmd__version"
+                ;;
+            pls__subcmd__help__subcmd__bridge,in)
+                cmd="pls__subcmd__help__subcmd__bridge__subcmd__in"
+                ;;
+            pls__subcmd__help__subcmd__bridge,out)
+                cmd="pls__subcmd__help__subcmd__bridge__subcmd__out"
                 ;;
             pls__subcmd__help__subcmd__group,create)
                 cmd="pls__subcmd__help__subcmd__group__subcmd__create"
@@ -254,7 +284,7 @@ _pls() {
 
     case "${cmd}" in
         pls)
-            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions completion man version help"
+            opts="-h -V --dir --color --help --version create append feed get fetch tail follow pool tap duplex consume ack group list info delete doctor serve mcp bridge completions completion man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +428,176 @@ _pls() {
                     ;;
                 -i)
                     COMPREPLY=($(compgen -W "auto jsonl json seq sse jq" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge)
+            opts="-h --dir --color --help out in help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__help)
+            opts="out in help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__help__subcmd__in)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__help__subcmd__out)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__in)
+            opts="-q -h --stream --subject --consumer --since --once --batch --durability --create --size --quiet --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consumer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --durability)
+                    COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__bridge__subcmd__out)
+            opts="-q -h --stream --subject --subject-from-tag --since --once --window --durability --quiet --dir --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stream)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --durability)
+                    COMPREPLY=($(compgen -W "fast flush" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -998,7 +1198,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__help)
-            opts="create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp completions man version help"
+            opts="create append get tail follow pool tap duplex consume ack group list info delete doctor serve mcp bridge completions man version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,6 +1228,48 @@ _pls() {
         pls__subcmd__help__subcmd__append)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__bridge)
+            opts="out in"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__bridge__subcmd__in)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pls__subcmd__help__subcmd__bridge__subcmd__out)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

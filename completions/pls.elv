@@ -43,6 +43,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand doctor 'Check pool files for damage'
             cand serve 'Serve the pools of a directory over HTTP'
             cand mcp 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
+            cand bridge 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once'
             cand completions 'Print a shell completion script'
             cand completion 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
@@ -508,6 +509,58 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pls;bridge'= {
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand out 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+            cand in 'Apply a NATS JetStream stream to a pool, exactly once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;bridge;out'= {
+            cand --stream 'JetStream stream (created with file storage when missing)'
+            cand --subject 'Subject to publish to'
+            cand --since 'Start here instead of the stored position: a seq (42), a duration ago (5m) or an RFC 3339 time'
+            cand --window 'Publishes waiting for their acknowledgement at most'
+            cand --durability 'How the position is stored in the pool: fast, or flush (synced)'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --subject-from-tag 'Publish to SUBJ.TAG, TAG being the message''s first tag (characters other than letters, digits, - and _ become _); untagged messages go to SUBJ'
+            cand --once 'Hand over what the pool holds, then exit (for cron)'
+            cand -q 'No status lines on stderr'
+            cand --quiet 'No status lines on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;bridge;in'= {
+            cand --stream 'JetStream stream to read'
+            cand --subject 'Only messages on this subject (wildcards allowed)'
+            cand --consumer 'Durable consumer name (default: pls- and the pool id''s first 16 hex digits)'
+            cand --since 'Where a new consumer starts when the pool has no position for the stream yet: a stream seq (42), a duration ago (5m) or an RFC 3339 time'
+            cand --batch 'Messages appended per batch at most'
+            cand --durability 'fast: appends in the shared mapping; flush: synced before each acknowledgement'
+            cand --size 'Size of the pool made by --create'
+            cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
+            cand --color 'When to use colors (NO_COLOR disables them in auto)'
+            cand --once 'Apply what the stream holds, then exit (for cron)'
+            cand --create 'Create the pool if it does not exist'
+            cand -q 'No status lines on stderr'
+            cand --quiet 'No status lines on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pls;bridge;help'= {
+            cand out 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+            cand in 'Apply a NATS JetStream stream to a pool, exactly once'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pls;bridge;help;out'= {
+        }
+        &'pls;bridge;help;in'= {
+        }
+        &'pls;bridge;help;help'= {
+        }
         &'pls;completions'= {
             cand --dir 'Pool directory (pool names resolve to DIR/NAME.plasmite)'
             cand --color 'When to use colors (NO_COLOR disables them in auto)'
@@ -551,6 +604,7 @@ set edit:completion:arg-completer[pls] = {|@words|
             cand doctor 'Check pool files for damage'
             cand serve 'Serve the pools of a directory over HTTP'
             cand mcp 'Serve the pools of --dir to MCP clients (AI agents) over stdio'
+            cand bridge 'Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or write every page to a directory'
             cand version 'Print the version: a line on a terminal, {"name","version"} JSON otherwise'
@@ -607,6 +661,14 @@ set edit:completion:arg-completer[pls] = {|@words|
         &'pls;help;serve;check'= {
         }
         &'pls;help;mcp'= {
+        }
+        &'pls;help;bridge'= {
+            cand out 'Publish every message of a pool to a NATS JetStream stream, exactly once'
+            cand in 'Apply a NATS JetStream stream to a pool, exactly once'
+        }
+        &'pls;help;bridge;out'= {
+        }
+        &'pls;help;bridge;in'= {
         }
         &'pls;help;completions'= {
         }

@@ -54,6 +54,9 @@ pub use pool::{
 /// (the search itself is [`Pool::seq_at_time`] and [`Start::Time`]);
 /// `Point` reads what `--since`/`--until` take (a seq, a duration ago, a time).
 pub use pool::{parse_time, Point, Until};
+/// A pool's identity and durable marks ([`Pool::id`], [`Pool::mark`],
+/// [`Pool::set_mark`], [`Pool::append_batch_marked`]).
+pub use pool::{pool_id_hex, Mark, Origin};
 /// Consumer groups: competing consumers with leases, acks, redelivery and
 /// dead letters, kept in the pool's sidecar files ([`Pool::group`]).
 pub use pool::{

@@ -6,6 +6,8 @@ mod common;
 mod serve_support;
 
 mod architecture;
+mod bridge_nats;
+mod bridge_pool;
 mod cli;
 mod conformance;
 mod engine_concurrency;

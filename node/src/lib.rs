@@ -311,6 +311,7 @@ impl Pool {
             encoding: Encoding::Json,
             tags_json: &self.tags,
             payload,
+            origin: None,
         };
         self.out.clear();
         msg.write_envelope(&mut self.out).map_err(|e| js_err(&env, e))?;

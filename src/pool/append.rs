@@ -90,6 +90,8 @@ pub struct Batch {
 struct BatchItem {
     encoding: Encoding,
     tags: Range<usize>,
+    /// The origin block (empty, or `ORIGIN_LEN` bytes) then the payload.
+    origin: Range<usize>,
     payload: Range<usize>,
 }
 
@@ -106,6 +108,7 @@ impl Batch {
             encoding: item.encoding,
             tags_json: &self.bytes[item.tags.clone()],
             payload: &self.bytes[item.payload.clone()],
+            origin: crate::pool::message::Origin::decode(&self.bytes[item.origin.clone()]),
         })
     }
 
@@ -144,17 +147,53 @@ impl Batch {
             span.has_inner_whitespace,
             &mut self.bytes,
         );
-        self.push_item(Encoding::Json, start..mid, mid..self.bytes.len())
+        self.push_item(Encoding::Json, start..mid, mid..mid, mid..self.bytes.len())
     }
 
-    fn push_item(&mut self, encoding: Encoding, tags: Range<usize>, payload: Range<usize>) -> Result<()> {
-        if payload.len() > u32::MAX as usize {
+    /// Like [`push_json`](Batch::push_json) for a message replicated from
+    /// another pool: `origin` (its pool id, seq and time there) is stored
+    /// with it and shown in its envelope's `meta.origin`; its data and tags
+    /// are stored as for any message.
+    pub fn push_json_from<S: AsRef<str>>(
+        &mut self,
+        json: &[u8],
+        tags: &[S],
+        origin: &crate::pool::message::Origin,
+    ) -> Result<()> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let r = crate::pool::message::encode_tags(tags, &mut scratch).and_then(|_| {
+            let span = crate::json::validate(json).map_err(Error::from)?;
+            let start = self.bytes.len();
+            self.bytes.extend_from_slice(&scratch);
+            let mid = self.bytes.len();
+            self.bytes.extend_from_slice(&origin.encode());
+            let data = self.bytes.len();
+            crate::json::push_compact(
+                &json[span.start..span.end],
+                span.has_inner_whitespace,
+                &mut self.bytes,
+            );
+            self.push_item(Encoding::Json, start..mid, mid..data, data..self.bytes.len())
+        });
+        self.scratch = scratch;
+        r
+    }
+
+    fn push_item(
+        &mut self,
+        encoding: Encoding,
+        tags: Range<usize>,
+        origin: Range<usize>,
+        payload: Range<usize>,
+    ) -> Result<()> {
+        if payload.len() + origin.len() > u32::MAX as usize {
             self.bytes.truncate(tags.start);
             return Err(Error::usage("message larger than 4 GiB"));
         }
         self.items.push(BatchItem {
             encoding,
             tags,
+            origin,
             payload,
         });
         Ok(())
@@ -181,10 +220,11 @@ impl Batch {
         self.items.clear();
     }
 
-    fn frames(&self) -> impl Iterator<Item = Frame<'_>> + Clone {
+    pub(crate) fn frames(&self) -> impl Iterator<Item = Frame<'_>> + Clone {
         self.items.iter().map(|i| Frame {
             encoding: i.encoding,
             tags: &self.bytes[i.tags.clone()],
+            origin: &self.bytes[i.origin.clone()],
             payload: &self.bytes[i.payload.clone()],
         })
     }
@@ -195,6 +235,8 @@ impl Batch {
 pub(crate) struct Frame<'a> {
     pub encoding: Encoding,
     pub tags: &'a [u8],
+    /// Empty, or the origin block stored before the payload.
+    pub origin: &'a [u8],
     pub payload: &'a [u8],
 }
 
@@ -237,6 +279,7 @@ impl Pool {
             let frame = Frame {
                 encoding: Encoding::Json,
                 tags: tag_buf,
+                origin: &[],
                 payload,
             };
             let r = self.write_frames(std::iter::once(frame), durability)?;
@@ -287,6 +330,33 @@ impl Pool {
     where
         I: Iterator<Item = Frame<'a>> + Clone,
     {
+        self.write_frames_full(frames, at, None, durability)
+    }
+
+    /// [`write_frames`](Pool::write_frames) that also sets a mark, published
+    /// by the same state publish (see `marks.rs`).
+    pub(crate) fn write_frames_marked<'a, I>(
+        &self,
+        frames: I,
+        mark: Option<super::marks::MarkUpdate<'_>>,
+        durability: Durability,
+    ) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
+        self.write_frames_full(frames, None, mark, durability)
+    }
+
+    fn write_frames_full<'a, I>(
+        &self,
+        frames: I,
+        at: Option<u64>,
+        mark: Option<super::marks::MarkUpdate<'_>>,
+        durability: Durability,
+    ) -> Result<BatchReceipt>
+    where
+        I: Iterator<Item = Frame<'a>> + Clone,
+    {
         let inner = self.inner();
         if inner.is_read_only() {
             return Err(Error::new(
@@ -298,8 +368,8 @@ impl Pool {
         let ring = inner.geo().ring_size;
         let mut count = 0u64;
         for f in frames.clone() {
-            let len = layout::frame_len(f.tags.len(), f.payload.len());
-            if len > ring || f.payload.len() > u32::MAX as usize {
+            let len = layout::frame_len(f.tags.len(), f.origin.len() + f.payload.len());
+            if len > ring || f.origin.len() + f.payload.len() > u32::MAX as usize {
                 return Err(Error::usage(format!(
                     "message of {} bytes is larger than this pool can hold (at most {} bytes of tags and payload)",
                     f.tags.len() + f.payload.len(),
@@ -313,6 +383,7 @@ impl Pool {
         let guard = lock::lock(inner.map(), inner.file_handle(), inner.file_id())
             .map_err(|e| e.with_path(inner.path()))?;
         let (mut st, mut gen) = inner.load_state()?;
+        inner.settle_marks(&st);
         // Times never decrease within a pool: a writer whose clock is behind
         // the newest message's time (another process's clock stepped, NTP)
         // stamps with that time.
@@ -334,7 +405,23 @@ impl Pool {
             // A write that faulted went to a zero page, not the file: do
             // not make it visible.
             inner.check_damage()?;
+            if let Some(m) = &mark {
+                let value = super::marks::Mark {
+                    value: m.value,
+                    at_seq: st.next_seq,
+                };
+                inner.store_mark(m.name, value, true)?;
+            }
             inner.publish(&mut gen, &st);
+            if mark.is_some() {
+                inner.clear_mark_pending();
+            }
+        } else if let Some(m) = &mark {
+            let value = super::marks::Mark {
+                value: m.value,
+                at_seq: st.next_seq,
+            };
+            inner.store_mark(m.name, value, false)?;
         }
         drop(guard);
         if count > 0 {
@@ -381,7 +468,8 @@ impl Inner {
     /// ring is full. Updates `st` (published by the caller).
     fn place(&self, st: &mut State, gen: &mut u64, f: Frame<'_>, timestamp_ns: u64) -> Result<()> {
         let ring = self.geo().ring_size;
-        let len = layout::frame_len(f.tags.len(), f.payload.len());
+        let stored_len = f.origin.len() + f.payload.len();
+        let len = layout::frame_len(f.tags.len(), stored_len);
         let mut pos = st.write_pos;
         let mut skip = layout::wrap_skip(pos, len, ring);
         let end = pos + skip + len;
@@ -398,17 +486,24 @@ impl Inner {
         let at = pos + skip;
         let mut h = FrameHeader {
             encoding: f.encoding,
+            flags: if f.origin.is_empty() {
+                0
+            } else {
+                layout::FLAG_ORIGIN
+            },
             tags_len: f.tags.len() as u16,
             seq: st.next_seq,
             timestamp_ns,
-            payload_len: f.payload.len() as u32,
+            payload_len: stored_len as u32,
             crc: 0,
         };
-        h.crc = h.compute_crc(f.tags, f.payload);
+        h.crc = h.compute_crc3(f.tags, f.origin, f.payload);
         let off = self.ring_off(at);
         self.map().write(off, &h.encode());
         self.map().write(off + FRAME_HEADER_LEN, f.tags);
-        self.map().write(off + FRAME_HEADER_LEN + f.tags.len(), f.payload);
+        let body = off + FRAME_HEADER_LEN + f.tags.len();
+        self.map().write(body, f.origin);
+        self.map().write(body + f.origin.len(), f.payload);
         self.map()
             .atomic_u64(self.index_off(st.next_seq))
             .store(at, Ordering::Relaxed);

@@ -319,6 +319,16 @@ fn envelope(m: &MessageRef<'_>, need: &Need) -> Result<Val> {
         };
         let mut meta = jaq_json::Map::default();
         meta.insert(key(b"tags"), tags);
+        if let Some(o) = &m.origin {
+            // A replicated message's origin, as its envelope shows it.
+            let mut text = Vec::with_capacity(100);
+            text.extend_from_slice(b"{\"pool\":\"");
+            text.extend_from_slice(super::marks::pool_id_hex(&o.pool).as_bytes());
+            text.extend_from_slice(format!("\",\"seq\":{},\"time\":\"", o.seq).as_bytes());
+            super::write_rfc3339(&mut text, o.timestamp_ns);
+            text.extend_from_slice(b"\"}");
+            meta.insert(key(b"origin"), parse(&text, m.seq)?);
+        }
         env.insert(key(b"meta"), Val::obj(meta));
     }
     if let Some(need) = wanted(b"data") {

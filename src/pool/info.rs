@@ -80,6 +80,7 @@ impl PoolInfo {
         serde_json::json!({
             "name": self.name,
             "path": path,
+            "id": self.id.as_ref().map(super::marks::pool_id_hex),
             "file_size": self.file_size,
             "index_offset": self.index_offset(),
             "index_capacity": self.index_capacity,

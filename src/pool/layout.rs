@@ -36,6 +36,20 @@ pub const OFF_GEN: usize = 256;
 pub const OFF_SLOTS: [usize; 2] = [320, 384];
 /// Commit word, the futex followers wait on: `counter << 1 | sleeping`.
 pub const OFF_COMMIT: usize = 448;
+/// The pool id: 16 random bytes in the reserved, unchecksummed part of the
+/// static header (all-zero first 8 bytes: no id yet).
+pub const OFF_POOL_ID: usize = 72;
+/// Length of the pool id.
+pub const POOL_ID_LEN: usize = 16;
+/// Marks: a "pending" word (a marked append between staging its mark and
+/// publishing), then the mark records (`docs/format.md`, Marks).
+pub const OFF_MARK_PENDING: usize = 512;
+/// The first mark record.
+pub const OFF_MARKS: usize = 576;
+/// Bytes of one mark record: key, generation, two slots.
+pub const MARK_RECORD_LEN: usize = 64;
+/// Mark records in the header (576..1024).
+pub const MARK_RECORDS: usize = 7;
 
 // Consumer groups (issue 13, `docs/format.md`, Consumer groups): header bytes
 // 1024..4096 hold only the protect table; group state lives in sidecar files.
@@ -96,6 +110,11 @@ pub const FRAME_MARKER: u32 = u32::from_le_bytes(*b"FRM1");
 pub const WRAP_MARKER: u32 = u32::from_le_bytes(*b"WRAP");
 /// Size of a frame header.
 pub const FRAME_HEADER_LEN: usize = 32;
+/// Frame flag: the payload starts with an origin block (a replicated
+/// message's pool id, seq and time; `docs/format.md`, Frames).
+pub const FLAG_ORIGIN: u8 = 1;
+/// Length of the origin block: pool id (16), seq (u64), time (u64 ns).
+pub const ORIGIN_LEN: usize = 32;
 /// Smallest pool file accepted.
 pub const MIN_POOL_SIZE: u64 = 64 * 1024;
 /// Pool file size used when none is given.
@@ -342,6 +361,8 @@ impl State {
 pub struct FrameHeader {
     /// Payload encoding.
     pub encoding: Encoding,
+    /// Flags: 0, or [`FLAG_ORIGIN`].
+    pub flags: u8,
     /// Length of the tag list (JSON array text; 0 means no tags).
     pub tags_len: u16,
     /// Sequence number.
@@ -365,6 +386,7 @@ impl FrameHeader {
         let mut h = [0u8; FRAME_HEADER_LEN];
         h[0..4].copy_from_slice(&FRAME_MARKER.to_le_bytes());
         h[4] = self.encoding as u8;
+        h[5] = self.flags;
         h[6..8].copy_from_slice(&self.tags_len.to_le_bytes());
         h[8..16].copy_from_slice(&self.seq.to_le_bytes());
         h[16..24].copy_from_slice(&self.timestamp_ns.to_le_bytes());
@@ -379,11 +401,15 @@ impl FrameHeader {
             return Err(Error::corrupt("bad frame marker"));
         }
         let encoding = Encoding::from_byte(h[4]).ok_or_else(|| Error::corrupt("unknown payload encoding"))?;
-        if h[5] != 0 {
+        if h[5] & !FLAG_ORIGIN != 0 {
             return Err(Error::corrupt("unknown frame flags"));
+        }
+        if h[5] & FLAG_ORIGIN != 0 && (u32_at(h, 24) as usize) < ORIGIN_LEN {
+            return Err(Error::corrupt("frame too short for its origin block"));
         }
         Ok(FrameHeader {
             encoding,
+            flags: h[5],
             tags_len: u16::from_le_bytes([h[6], h[7]]),
             seq: u64_at(h, 8),
             timestamp_ns: u64_at(h, 16),
@@ -394,9 +420,17 @@ impl FrameHeader {
 
     /// The checksum over header bytes 4..28, tags and payload.
     pub fn compute_crc(&self, tags: &[u8], payload: &[u8]) -> u32 {
+        self.compute_crc3(tags, &[], payload)
+    }
+
+    /// The checksum of a frame whose stored payload is `origin` then
+    /// `payload` (the same as [`compute_crc`](FrameHeader::compute_crc) over
+    /// their concatenation).
+    pub fn compute_crc3(&self, tags: &[u8], origin: &[u8], payload: &[u8]) -> u32 {
         let h = self.encode();
         let c = super::crc::crc32c(&h[4..28]);
         let c = super::crc::append(c, tags);
+        let c = super::crc::append(c, origin);
         super::crc::append(c, payload)
     }
 }

@@ -71,6 +71,7 @@ impl Pool {
         let frame = Frame {
             encoding: Encoding::Lite3,
             tags: tags_json,
+            origin: &[],
             payload: bytes,
         };
         let r = self.write_frames(std::iter::once(frame), durability)?;
@@ -80,6 +81,7 @@ impl Pool {
             encoding: Encoding::Lite3,
             tags_json,
             payload: bytes,
+            origin: None,
         })
     }
 

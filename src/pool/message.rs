@@ -20,6 +20,56 @@ pub struct MessageRef<'a> {
     pub tags_json: &'a [u8],
     /// The stored payload: compact JSON, or a Lite3 document.
     pub payload: &'a [u8],
+    /// Where a replicated message comes from (`pls bridge in`); `None` for
+    /// a message appended here.
+    pub origin: Option<Origin>,
+}
+
+/// The origin of a replicated message: its pool, seq and append time in the
+/// pool it was first appended to. Stored in the frame (`docs/format.md`),
+/// shown as `meta.origin` in the envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The origin pool's id ([`Pool::id`](crate::Pool::id)).
+    pub pool: [u8; 16],
+    /// The message's seq there.
+    pub seq: u64,
+    /// Its append time there, ns since the Unix epoch.
+    pub timestamp_ns: u64,
+}
+
+impl Origin {
+    /// The 32-byte origin block of a frame.
+    pub fn encode(&self) -> [u8; super::layout::ORIGIN_LEN] {
+        let mut b = [0u8; super::layout::ORIGIN_LEN];
+        b[..16].copy_from_slice(&self.pool);
+        b[16..24].copy_from_slice(&self.seq.to_le_bytes());
+        b[24..32].copy_from_slice(&self.timestamp_ns.to_le_bytes());
+        b
+    }
+
+    /// Reads an origin block; `None` unless `b` is exactly one.
+    pub fn decode(b: &[u8]) -> Option<Origin> {
+        if b.len() != super::layout::ORIGIN_LEN {
+            return None;
+        }
+        Some(Origin {
+            pool: b[..16].try_into().ok()?,
+            seq: super::layout::u64_at(b, 16),
+            timestamp_ns: super::layout::u64_at(b, 24),
+        })
+    }
+}
+
+/// Splits a stored payload into its origin (when the frame's flags say it
+/// has one) and the payload proper.
+pub(crate) fn split_origin(flags: u8, stored: &[u8]) -> (Option<Origin>, &[u8]) {
+    if flags & super::layout::FLAG_ORIGIN != 0 && stored.len() >= super::layout::ORIGIN_LEN {
+        let (o, p) = stored.split_at(super::layout::ORIGIN_LEN);
+        (Origin::decode(o), p)
+    } else {
+        (None, stored)
+    }
 }
 
 /// A message copied out of a pool.
@@ -33,17 +83,29 @@ pub struct Message {
     pub encoding: Encoding,
     buf: Vec<u8>,
     tags_len: usize,
+    origin: Option<Origin>,
 }
 
 impl Message {
-    pub(crate) fn from_frame(h: &FrameHeader, buf: Vec<u8>) -> Message {
+    pub(crate) fn from_frame(h: &FrameHeader, mut buf: Vec<u8>) -> Message {
+        let tags_len = h.tags_len as usize;
+        let (origin, _) = split_origin(h.flags, &buf[tags_len.min(buf.len())..]);
+        if origin.is_some() {
+            buf.drain(tags_len..tags_len + super::layout::ORIGIN_LEN);
+        }
         Message {
             seq: h.seq,
             timestamp_ns: h.timestamp_ns,
             encoding: h.encoding,
             buf,
-            tags_len: h.tags_len as usize,
+            tags_len,
+            origin,
         }
+    }
+
+    /// Where a replicated message comes from (see [`MessageRef::origin`]).
+    pub fn origin(&self) -> Option<Origin> {
+        self.origin
     }
 
     /// A borrowed view.
@@ -55,6 +117,7 @@ impl Message {
             encoding: self.encoding,
             tags_json,
             payload,
+            origin: self.origin,
         }
     }
 
@@ -88,6 +151,7 @@ impl<'a> MessageRef<'a> {
             encoding: self.encoding,
             buf,
             tags_len: self.tags_json.len(),
+            origin: self.origin,
         }
     }
 
@@ -129,6 +193,15 @@ impl<'a> MessageRef<'a> {
             out.extend_from_slice(b"[]");
         } else {
             out.extend_from_slice(self.tags_json);
+        }
+        if let Some(o) = &self.origin {
+            out.extend_from_slice(b",\"origin\":{\"pool\":\"");
+            out.extend_from_slice(super::marks::pool_id_hex(&o.pool).as_bytes());
+            out.extend_from_slice(b"\",\"seq\":");
+            write_u64(out, o.seq);
+            out.extend_from_slice(b",\"time\":\"");
+            write_rfc3339(out, o.timestamp_ns);
+            out.extend_from_slice(b"\"}");
         }
         out.extend_from_slice(b"},\"data\":");
         self.write_data_json(out)?;
@@ -297,6 +370,7 @@ mod tests {
             encoding: Encoding::Json,
             tags_json: &tags,
             payload: br#"{"b":1.50,"a":2}"#,
+            origin: None,
         };
         let mut out = Vec::new();
         m.write_envelope(&mut out).unwrap();

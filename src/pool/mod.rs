@@ -15,6 +15,7 @@ mod layout;
 mod lite3;
 mod lock;
 mod map;
+mod marks;
 mod message;
 mod notify;
 mod read;
@@ -41,7 +42,8 @@ pub use group::{
 };
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};
-pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef};
+pub use marks::{pool_id_hex, Mark};
+pub use message::{encode_tags, format_rfc3339, write_rfc3339, Message, MessageRef, Origin};
 pub use time::{parse_time, Point, Until};
 pub use validate::{Problem, Report};
 
@@ -102,6 +104,9 @@ pub struct PoolInfo {
     pub oldest_time_ns: Option<u64>,
     /// Append time of the newest message, ns since the Unix epoch.
     pub newest_time_ns: Option<u64>,
+    /// The pool id (see [`Pool::id`]), `None` for an old pool not yet
+    /// opened for writing.
+    pub id: Option<[u8; 16]>,
 }
 
 impl PoolInfo {
@@ -204,6 +209,7 @@ impl Pool {
             })?;
             let map = Mapping::new(&file, geo.file_size, true)?;
             map.write(0, &geo.encode());
+            marks::write_pool_id(&map);
             write_slot(&map, 0, &State::EMPTY);
             lock::initialize(&map)?;
             file.sync_all()
@@ -299,6 +305,10 @@ impl Pool {
         pool.inner
             .load_state()
             .map_err(|e| e.with_path(&pool.inner.path))?;
+        // A pool made before ids existed gets one on its first writable open.
+        pool.inner
+            .ensure_pool_id()
+            .map_err(|e| e.with_path(&pool.inner.path))?;
         Ok(pool)
     }
 
@@ -355,6 +365,7 @@ impl Pool {
             created_ns: g.created_ns,
             oldest_time_ns: times.map(|t| t.0),
             newest_time_ns: times.map(|t| t.1),
+            id: self.id(),
         })
     }
 

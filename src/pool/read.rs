@@ -177,12 +177,14 @@ impl Inner {
     /// A borrowed view of a frame just read into `buf`.
     pub(crate) fn message_ref<'a>(h: &FrameHeader, buf: &'a [u8]) -> MessageRef<'a> {
         let (tags, payload) = buf.split_at(h.tags_len as usize);
+        let (origin, payload) = super::message::split_origin(h.flags, payload);
         MessageRef {
             seq: h.seq,
             timestamp_ns: h.timestamp_ns,
             encoding: h.encoding,
             tags_json: tags,
             payload,
+            origin,
         }
     }
 }

@@ -4,6 +4,8 @@
 //! error rule; `serve` never imports `cli`. `signals` and `units` are the two
 //! pieces both faces share.
 
+#[cfg(feature = "bridge")]
+mod bridge;
 mod cli;
 mod mcp;
 mod serve;

@@ -222,7 +222,7 @@ pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String
     format!(
         "name:           {}\n{server}path:           {}\nfile size:      {} ({} bytes)\nring size:      {} bytes\n\
          index capacity: {}\nmessages:       {}\nseqs:           {}\nbytes used:     {used}\n\
-         bytes free:     {}\noldest:         {}\nnewest:         {}\ncreated:        {}",
+         bytes free:     {}\noldest:         {}\nnewest:         {}\ncreated:        {}\nid:             {}",
         i["name"].as_str().unwrap_or(""),
         i["path"].as_str().unwrap_or(""),
         human_size(n("file_size")),
@@ -234,7 +234,8 @@ pub(super) fn format_info(i: &serde_json::Value, server: Option<&str>) -> String
         or_dash(f.free),
         time_and_age(&f.oldest),
         time_and_age(&f.newest),
-        i["created"].as_str().unwrap_or("-")
+        i["created"].as_str().unwrap_or("-"),
+        i["id"].as_str().unwrap_or("-")
     )
 }
 

@@ -198,6 +198,9 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Serve the pools of --dir to MCP clients (AI agents) over stdio
     Mcp(crate::mcp::McpArgs),
+    /// Mirror a pool into NATS JetStream (out) or a stream into a pool (in), exactly once
+    #[cfg(feature = "bridge")]
+    Bridge(crate::bridge::BridgeArgs),
     /// Print a shell completion script
     #[command(visible_alias = "completion")]
     Completions(CompletionsArgs),
@@ -799,6 +802,14 @@ fn run(cli: Cli, ui: &Ui) -> Result<Outcome, Error> {
             true => Ok(Outcome::Exit(signals::INTERRUPTED_EXIT)),
             false => Ok(Outcome::Done),
         },
+        #[cfg(feature = "bridge")]
+        Command::Bridge(a) => crate::bridge::run(&client, a).map(|()| {
+            if signals::interrupted() {
+                Outcome::Exit(signals::INTERRUPTED_EXIT)
+            } else {
+                Outcome::Done
+            }
+        }),
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
     }

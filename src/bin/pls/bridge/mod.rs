@@ -1,0 +1,211 @@
+//! `pls bridge`: a pool into a NATS JetStream stream (`out`) and a stream
+//! into a pool (`in`), exactly once (see `docs/bridge.md`).
+//!
+//! Both directions keep their position in the pool itself, as a durable mark
+//! of the library (`Pool::set_mark`, `Pool::append_batch_marked`), so a
+//! bridge killed at any instruction resumes where the other side has it.
+//!
+//! A connection is a *session*: its own single-threaded tokio runtime and
+//! NATS client, which never reconnects by itself. When the connection drops
+//! the session ends and its runtime is dropped with everything the client had
+//! not sent yet; the next session reconnects (with backoff and a status line),
+//! asks the server what it holds, and goes on from there. So what one session
+//! sent reaches the stream as a prefix, never with a hole that a later resend
+//! would fill out of order.
+
+mod args;
+mod inbound;
+mod out;
+
+use std::time::Duration;
+
+use plasmite::{Error, ErrorKind};
+
+pub use args::{run, BridgeArgs};
+pub use inbound::{run_in, InOptions, StreamStart};
+pub use out::{run_out, OutOptions};
+
+/// Header: the pool id of the message's origin (32 hex digits).
+pub const H_POOL: &str = "Plasmite-Pool";
+/// Header: the message's seq in its origin pool.
+pub const H_SEQ: &str = "Plasmite-Seq";
+/// Header: the message's append time in its origin pool, RFC 3339 with ns.
+pub const H_TIME: &str = "Plasmite-Time";
+/// Header: the message's tags, the compact JSON array (absent: no tags).
+pub const H_TAGS: &str = "Plasmite-Tags";
+
+/// How long a session waits between connection attempts: doubling from
+/// 250 ms up to 5 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250u64.saturating_mul(1 << attempt.min(5))).min(Duration::from_secs(5))
+}
+
+/// An error of the NATS side: `Io` (the server, the network or the stream
+/// refused), with what was being done.
+fn nats_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Io, format!("{what}: {e}"))
+}
+
+/// The status line on stderr: one line per change of state (connected,
+/// waiting, caught up), prefixed with the direction.
+struct Status {
+    prefix: &'static str,
+    quiet: bool,
+}
+
+impl Status {
+    fn say(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("pls bridge {}: {}", self.prefix, msg.as_ref());
+        }
+    }
+}
+
+/// A single-threaded runtime for one session.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the bridge's event loop", e))
+}
+
+/// Connects once (no automatic reconnect: see the module doc). The returned
+/// watch turns true when the connection is lost.
+async fn connect(url: &str) -> Result<(async_nats::Client, tokio::sync::watch::Receiver<bool>), Error> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let connected = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = connected.clone();
+    let client = async_nats::ConnectOptions::new()
+        .max_reconnects(1)
+        // Once connected, the one reconnect attempt the client may make waits
+        // far longer than any session lives: the session ends and drops the
+        // client (and what it had not sent) first.
+        .reconnect_delay_callback(move |_| {
+            if seen.load(std::sync::atomic::Ordering::SeqCst) {
+                Duration::from_secs(86_400)
+            } else {
+                Duration::ZERO
+            }
+        })
+        .connection_timeout(Duration::from_secs(3))
+        .event_callback(move |ev| {
+            let tx = tx.clone();
+            async move {
+                if matches!(ev, async_nats::Event::Disconnected | async_nats::Event::Closed) {
+                    let _ = tx.send(true);
+                }
+            }
+        })
+        .connect(url)
+        .await
+        .map_err(|e| nats_error(&format!("cannot connect to {url}"), e))?;
+    connected.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok((client, rx))
+}
+
+/// The subject token a tag maps to with `--subject-from-tag`: ASCII letters,
+/// digits, `-` and `_` are kept, anything else becomes `_`.
+pub fn subject_token(tag: &str) -> String {
+    tag.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Runs sessions until one ends the command: `Ok(true)` when it finished
+/// (`--once` drained, or interrupted), errors that retrying cannot fix end
+/// it, connection trouble is reported and retried with backoff.
+fn run_sessions(
+    status: &Status,
+    url: &str,
+    mut session: impl FnMut(&tokio::runtime::Runtime) -> Result<SessionEnd, Error>,
+) -> Result<(), Error> {
+    let mut attempt = 0u32;
+    loop {
+        if crate::signals::interrupted() {
+            return Ok(());
+        }
+        let rt = runtime()?;
+        let end = session(&rt);
+        rt.shutdown_background();
+        match end {
+            Ok(SessionEnd::Finished) => return Ok(()),
+            Ok(SessionEnd::Lost { progressed }) => {
+                if progressed {
+                    attempt = 0;
+                }
+                let wait = backoff(attempt);
+                status.say(format!("connection to {url} lost; reconnecting in {wait:?}"));
+                sleep_interruptibly(wait);
+                attempt += 1;
+            }
+            Err(e) if retryable(&e) => {
+                let wait = backoff(attempt);
+                status.say(format!(
+                    "waiting for {url}: {}; retrying in {wait:?}",
+                    e.message()
+                ));
+                sleep_interruptibly(wait);
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Failures of the NATS side (`Io` errors without a pool path) are retried;
+/// pool errors and refusals of the configuration (`Usage`) are not.
+fn retryable(e: &Error) -> bool {
+    e.kind() == ErrorKind::Io && e.path().is_none()
+}
+
+fn sleep_interruptibly(d: Duration) {
+    let end = std::time::Instant::now() + d;
+    while std::time::Instant::now() < end && !crate::signals::interrupted() {
+        std::thread::sleep(Duration::from_millis(50).min(end - std::time::Instant::now()));
+    }
+}
+
+/// " in X s (R msg/s)" between the first and the last message handed over,
+/// for the closing status line (and `scripts/bench-bridge.sh`).
+fn rate(n: u64, span: Option<(std::time::Instant, std::time::Instant)>) -> String {
+    match span {
+        Some((first, last)) if n > 1 && last > first => {
+            let s = (last - first).as_secs_f64();
+            format!(" in {s:.3} s ({:.0} msg/s)", n as f64 / s)
+        }
+        _ => String::new(),
+    }
+}
+
+/// How a session ended without an error.
+enum SessionEnd {
+    /// Done: `--once` drained everything, or Ctrl-C.
+    Finished,
+    /// The connection went away; `progressed` when something was handed
+    /// over meanwhile (the backoff starts again).
+    Lost { progressed: bool },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_map_to_subject_tokens() {
+        assert_eq!(subject_token("eu-west_1"), "eu-west_1");
+        assert_eq!(subject_token("a.b c*>"), "a_b_c__");
+    }
+
+    #[test]
+    fn backoff_grows_to_five_seconds() {
+        assert_eq!(backoff(0), Duration::from_millis(250));
+        assert_eq!(backoff(1), Duration::from_millis(500));
+        assert_eq!(backoff(10), Duration::from_secs(5));
+    }
+}
