@@ -355,6 +355,31 @@ fn stdio_waiting_claim_is_woken_by_another_process() {
     );
 }
 
+/// A waiting claim ends early, and answers, when stdin ends.
+#[test]
+fn stdio_waiting_claim_ends_with_input() {
+    let mut m = Mcp::start(&[]);
+    m.initialize("2025-06-18");
+    let r = m.tool(1, "plasmite_pool_create", json!({"name": "jobs"}));
+    assert!(r.get("isError").is_none(), "{r}");
+    m.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "plasmite_claim", "arguments": {"pool": "jobs", "group": "g", "timeout_ms": 60000}}}));
+    assert_eq!(m.request(3, "ping", json!({}))["result"], json!({}));
+    let started = Instant::now();
+    m.close_stdin();
+    let v = m.recv();
+    assert_eq!(v["id"], 2, "{v}");
+    let c = ok(v["result"].clone());
+    assert_eq!(
+        (c["messages"].clone(), c["timed_out"].clone()),
+        (json!([]), json!(false))
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "ended with the input, not the timeout"
+    );
+}
+
 #[test]
 fn stdio_read_only_hides_and_refuses_claim_and_ack() {
     let mut m = Mcp::start(&["--read-only"]);

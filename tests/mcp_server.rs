@@ -62,6 +62,11 @@ impl Mcp {
         stdin.flush().unwrap();
     }
 
+    /// Ends the server's input.
+    pub(crate) fn close_stdin(&mut self) {
+        drop(self.stdin.take());
+    }
+
     pub(crate) fn send(&mut self, v: Value) {
         self.send_raw(&v.to_string());
     }

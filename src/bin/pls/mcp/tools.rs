@@ -1161,7 +1161,7 @@ fn claim_output() -> Value {
             "group": {"type": "string"},
             "messages": {"type": "array", "items": delivery_schema(), "description": "The messages now leased to you, in seq order (empty: nothing ready)"},
             "lease_ms": {"type": "integer", "description": "The lease each message got, in milliseconds"},
-            "timed_out": {"type": "boolean", "description": "No message was ready within timeout_ms"},
+            "timed_out": {"type": "boolean", "description": "No message was ready within timeout_ms (false when the wait ended early: cancelled, client gone, server stopping)"},
         }),
         &["group", "messages", "lease_ms", "timed_out"],
     )
@@ -1264,6 +1264,7 @@ fn claim(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
     let mut g = pool.group(&group)?;
     g.set_consumer(consumer)
         .map_err(|e| Error::usage(format!("plasmite_claim: consumer: {}", e.message())))?;
+    let mut stopped = false;
     let got = if timeout_ms == 0 {
         g.claim(max as usize, lease)?
     } else {
@@ -1275,11 +1276,12 @@ fn claim(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             let slice = left.min(Duration::from_millis(250));
+            stopped = (call.stop)();
             match g.claim_wait(max as usize, lease, slice) {
-                Ok(got) if !got.is_empty() || left.is_zero() || (call.stop)() => break got,
+                Ok(got) if !got.is_empty() || left.is_zero() || stopped => break got,
                 Ok(_) => {}
                 // The pending window is full: it frees up as work is acked.
-                Err(e) if e.kind() == ErrorKind::Busy && !left.is_zero() && !(call.stop)() => {
+                Err(e) if e.kind() == ErrorKind::Busy && !left.is_zero() && !stopped => {
                     std::thread::sleep(Duration::from_millis(10).min(left));
                 }
                 Err(e) => return Err(e),
@@ -1299,7 +1301,8 @@ fn claim(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
     let lease_ms = lease.unwrap_or_else(|| g.default_lease()).as_millis() as u64;
     Ok(json!({
         "group": group,
-        "timed_out": messages.is_empty() && timeout_ms > 0,
+        // Ended early (client gone, cancelled, server stopping): not a timeout.
+        "timed_out": messages.is_empty() && timeout_ms > 0 && !stopped,
         "messages": messages,
         "lease_ms": lease_ms,
     }))
