@@ -284,8 +284,15 @@ async function exerciseGroups(client, dir) {
   );
   assert.ok(Date.now() - started < 20_000, "woken by the append, not by the timeout");
   // Nothing ready and no wait: at once, empty.
-  const none = await call(client, "plasmite_claim", { pool: "jobs", group: "other", timeout_ms: 0, max: 1 });
-  assert.equal(none.messages.length, 1);
+  const none = await call(client, "plasmite_claim", { pool: "jobs", group: "workers", timeout_ms: 0 });
+  assert.deepEqual(none.messages, []);
+  assert.equal(none.timed_out, false);
+  // Another group is a position of its own: it starts at the oldest message.
+  const other = await call(client, "plasmite_claim", { pool: "jobs", group: "other", max: 1 });
+  assert.deepEqual(
+    other.messages.map((m) => m.receipt),
+    ["1.1"],
+  );
   const info = await call(client, "plasmite_pool_info", { pool: "jobs" });
   assert.equal(info.pool.groups, 2);
   // Errors are tool results with the kind.
