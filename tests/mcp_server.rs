@@ -14,7 +14,7 @@ use crate::serve_support::{self, Server};
 const LONG: Duration = Duration::from_secs(20);
 
 /// A running `pls mcp`, its stdout read line by line on a thread.
-struct Mcp {
+pub(crate) struct Mcp {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
@@ -22,7 +22,7 @@ struct Mcp {
 }
 
 impl Mcp {
-    fn start(args: &[&str]) -> Mcp {
+    pub(crate) fn start(args: &[&str]) -> Mcp {
         let dir = tempfile::tempdir().unwrap();
         let mut child = serve_support::pls()
             .arg("--dir")
@@ -51,7 +51,7 @@ impl Mcp {
         }
     }
 
-    fn dir(&self) -> &std::path::Path {
+    pub(crate) fn dir(&self) -> &std::path::Path {
         self._dir.path()
     }
 
@@ -62,29 +62,34 @@ impl Mcp {
         stdin.flush().unwrap();
     }
 
-    fn send(&mut self, v: Value) {
+    /// Ends the server's input.
+    pub(crate) fn close_stdin(&mut self) {
+        drop(self.stdin.take());
+    }
+
+    pub(crate) fn send(&mut self, v: Value) {
         self.send_raw(&v.to_string());
     }
 
     /// The next line of stdout, which must be one JSON value.
-    fn recv(&self) -> Value {
+    pub(crate) fn recv(&self) -> Value {
         let line = self.lines.recv_timeout(LONG).expect("an answer from pls mcp");
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"))
     }
 
-    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         let v = self.recv();
         assert_eq!(v["id"], id, "{v}");
         v
     }
 
-    fn tool(&mut self, id: u64, name: &str, args: Value) -> Value {
+    pub(crate) fn tool(&mut self, id: u64, name: &str, args: Value) -> Value {
         let v = self.request(id, "tools/call", json!({"name": name, "arguments": args}));
         v["result"].clone()
     }
 
-    fn initialize(&mut self, version: &str) -> Value {
+    pub(crate) fn initialize(&mut self, version: &str) -> Value {
         let v = self.request(
             0,
             "initialize",
@@ -102,7 +107,7 @@ impl Drop for Mcp {
     }
 }
 
-fn tool_names(list: &Value) -> Vec<String> {
+pub(crate) fn tool_names(list: &Value) -> Vec<String> {
     let mut names: Vec<String> = list["result"]["tools"]
         .as_array()
         .unwrap()
@@ -113,7 +118,7 @@ fn tool_names(list: &Value) -> Vec<String> {
     names
 }
 
-const READ_TOOLS: [&str; 5] = [
+pub(crate) const READ_TOOLS: [&str; 5] = [
     "plasmite_fetch",
     "plasmite_pool_info",
     "plasmite_pool_list",
@@ -122,7 +127,7 @@ const READ_TOOLS: [&str; 5] = [
 ];
 
 /// The error envelope of a failed tool call.
-fn tool_error(result: &Value) -> Value {
+pub(crate) fn tool_error(result: &Value) -> Value {
     assert_eq!(result["isError"], true, "{result}");
     assert!(result.get("structuredContent").is_none());
     let text = result["content"][0]["text"].as_str().unwrap();
@@ -217,7 +222,7 @@ fn stdio_protocol_edges() {
 
     // The tool list: every tool, with both schemas.
     let list = m.request(16, "tools/list", json!({}));
-    assert_eq!(tool_names(&list).len(), 8);
+    assert_eq!(tool_names(&list).len(), 10);
     for t in list["result"]["tools"].as_array().unwrap() {
         assert_eq!(t["inputSchema"]["type"], "object", "{t}");
         assert_eq!(t["outputSchema"]["type"], "object", "{t}");
@@ -393,7 +398,7 @@ fn stdio_reads_say_when_retention_dropped_messages() {
 
 // ------------------------------------------------------------------ HTTP
 
-fn mcp_post(s: &Server, headers: &[(&str, &str)], body: &str) -> serve_support::Response {
+pub(crate) fn mcp_post(s: &Server, headers: &[(&str, &str)], body: &str) -> serve_support::Response {
     let mut h = vec![
         ("content-type", "application/json"),
         ("accept", "application/json, text/event-stream"),
@@ -402,7 +407,7 @@ fn mcp_post(s: &Server, headers: &[(&str, &str)], body: &str) -> serve_support::
     s.request("POST", "/mcp", &h, body.as_bytes())
 }
 
-fn rpc(id: u64, method: &str, params: Value) -> String {
+pub(crate) fn rpc(id: u64, method: &str, params: Value) -> String {
     json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string()
 }
 
@@ -551,7 +556,7 @@ fn http_auth_and_access_modes() {
         401
     );
     let r = mcp_post(&s, &[("authorization", "Bearer s3cret")], &list);
-    assert_eq!((r.status, tool_names(&r.json()).len()), (200, 8));
+    assert_eq!((r.status, tool_names(&r.json()).len()), (200, 10));
 
     let ro = Server::start(&["--access", "read-only"]);
     assert_eq!(tool_names(&mcp_post(&ro, &[], &list).json()), READ_TOOLS);
@@ -569,7 +574,12 @@ fn http_auth_and_access_modes() {
     let wo = Server::start(&["--access", "write-only"]);
     assert_eq!(
         tool_names(&mcp_post(&wo, &[], &list).json()),
-        ["plasmite_feed", "plasmite_pool_create", "plasmite_pool_delete"]
+        [
+            "plasmite_ack",
+            "plasmite_feed",
+            "plasmite_pool_create",
+            "plasmite_pool_delete"
+        ]
     );
     // What only readers may learn is null in a write-only server's info.
     let r = mcp_post(

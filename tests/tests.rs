@@ -32,6 +32,7 @@ mod lite3_edges;
 mod lite3_pool;
 mod lite3_props;
 mod lite3_vectors;
+mod mcp_groups;
 mod mcp_server;
 mod remote_cli;
 mod serve_events;

@@ -255,6 +255,56 @@ test('the pool page: live tail, filters, inspector, append form, text only', asy
   await page.close();
 });
 
+test('consumer groups: the pools page shows lag and pending, the pool page lists the groups', async () => {
+  const s = await startServer();
+  await call(s, 'POST', '/v0/pools', { pool: 'jobs' });
+  await call(s, 'POST', '/v0/pools', { pool: 'plain' });
+  await pls(s, ['append', 'jobs', '-q'], '{"job":1}\n{"job":2}\n{"job":3}\n{"job":4}\n{"job":5}\n');
+  await pls(s, ['append', 'plain', '-q'], '{"n":1}\n');
+  // A real group: a consumer process takes 2 of the 5 (pending 2, lag 3).
+  await pls(s, ['consume', 'jobs', '--group', 'workers', '--consumer', 'w1', '--max', '2', '--lease', '10m']);
+  const page = await newPage(s);
+  const groupRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/groups')) groupRequests.push(new URL(r.url()).pathname); });
+  const cell = (what) => `tr[data-pool="jobs"] .groups .group[data-group="workers"] .${what}`;
+  await page.waitForSelector(cell('lag'));
+  assert.equal(await text(page, cell('lag')), '3');
+  assert.equal(await text(page, cell('pending')), '2');
+  // A pool without groups shows none, and its groups are never fetched.
+  assert.equal(await page.$eval('tr[data-pool="plain"] .groups', (e) => e.textContent), '');
+  // Another process acks one and appends two: the column follows, live.
+  await pls(s, ['ack', 'jobs', '--group', 'workers', '1']);
+  await pls(s, ['append', 'jobs', '-q'], '{"job":6}\n{"job":7}\n');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', { timeout: 5000 }, cell('pending'));
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '5', { timeout: 5000 }, cell('lag'));
+  assert.ok(groupRequests.length > 0);
+  assert.ok(groupRequests.every((p) => p === '/v0/pools/jobs/groups'), groupRequests.join(' '));
+  await shot(page, 'pools-groups');
+
+  // The pool page lists each group: pending, lag, oldest pending age, dead.
+  await pls(s, ['consume', 'jobs', '--group', 'audit', '--max', '1']);
+  await page.click('tr[data-pool="jobs"] .pool-link');
+  await page.waitForSelector('#groups tr[data-group="workers"] .pending');
+  assert.equal(await page.$eval('#groups', (e) => e.hidden), false);
+  const row = (g, what) => text(page, `#groups tr[data-group="${g}"] .${what}`);
+  assert.equal(await row('workers', 'pending'), '1');
+  assert.equal(await row('workers', 'lag'), '5');
+  assert.equal(await row('workers', 'dead'), '0');
+  assert.equal(await row('workers', 'consumers'), '1');
+  assert.match(await row('workers', 'age'), /\d+(\.\d)? (ms|s|min)$/);
+  assert.equal(await row('audit', 'pending'), '1');
+  assert.equal(await row('audit', 'lag'), '6');
+  await page.waitForSelector('#list .row[data-seq="7"]');
+  await shot(page, 'pool-groups');
+  // A pool without groups has no groups card.
+  await page.evaluate(() => { location.hash = '#/pool/plain'; });
+  await page.waitForSelector('#list .row[data-seq="1"]');
+  await page.waitForFunction(() => document.querySelector('#stat-count')?.textContent === '1');
+  assert.equal(await page.$eval('#groups', (e) => e.hidden), true);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('with a token the console prompts, then works; the token never goes in a URL', async () => {
   const s = await startServer(['--token', 'letmein-123']);
   s.token = 'letmein-123';

@@ -1,6 +1,7 @@
 // `pls mcp` (stdio) and `POST /mcp` on `pls serve` (Streamable HTTP), driven
 // by the official MCP TypeScript SDK client: the tool list, every tool, a
-// wait woken by an append from another process, auth failure, read-only mode.
+// wait woken by an append from another process, auth failure, read-only mode,
+// and the consumer-group tools (claim and ack) used as a job queue.
 //
 // The binary is target/debug/pls (built by `cargo test`), or $PLS_BIN.
 
@@ -20,6 +21,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PLS = process.env.PLS_BIN ?? resolve(here, "..", "..", "target", "debug", "pls");
 
 const ALL_TOOLS = [
+  "plasmite_ack",
+  "plasmite_claim",
   "plasmite_feed",
   "plasmite_fetch",
   "plasmite_pool_create",
@@ -225,6 +228,91 @@ async function exercise(client, dir) {
   await assert.rejects(client.callTool({ name: "plasmite_nope", arguments: {} }), (e) => e.code === -32602);
 }
 
+/** A job queue through the consumer-group tools: claim, ack, lease lost, nack, extend. */
+async function exerciseGroups(client, dir) {
+  await call(client, "plasmite_feed", {
+    pool: "jobs",
+    messages: [{ data: { job: 1 } }, { data: { job: 2 } }],
+    create: true,
+  });
+  // Deliveries carry a receipt and a delivery count (the SDK checks each
+  // result against the tool's outputSchema).
+  const first = await call(client, "plasmite_claim", { pool: "jobs", group: "workers", max: 2, lease_ms: 300 });
+  assert.deepEqual(
+    first.messages.map((m) => [m.seq, m.delivery, m.receipt]),
+    [
+      [1, 1, "1.1"],
+      [2, 1, "2.1"],
+    ],
+  );
+  assert.deepEqual(first.messages[0].data, { job: 1 });
+  const acked = await call(client, "plasmite_ack", { pool: "jobs", group: "workers", receipts: ["1.1"] });
+  assert.deepEqual(acked.results, [{ receipt: "1.1", seq: 1, outcome: "acked" }]);
+  assert.equal(acked.ok, true);
+  // Message 2's lease ends: a waiting claim gets it again, as delivery 2.
+  const again = await call(client, "plasmite_claim", { pool: "jobs", group: "workers", timeout_ms: 10_000 });
+  assert.deepEqual(
+    again.messages.map((m) => m.receipt),
+    ["2.2"],
+  );
+  const stale = await call(client, "plasmite_ack", { pool: "jobs", group: "workers", receipts: ["2.1"] });
+  assert.equal(stale.results[0].outcome, "lease_lost");
+  assert.equal(stale.results[0].delivery, 2);
+  assert.equal(stale.ok, false);
+  const extended = await call(client, "plasmite_ack", {
+    pool: "jobs",
+    group: "workers",
+    receipts: ["2.2"],
+    action: "extend",
+    lease_ms: 60_000,
+  });
+  assert.equal(extended.results[0].outcome, "extended");
+  const nacked = await call(client, "plasmite_ack", { pool: "jobs", group: "workers", seqs: [2], action: "nack" });
+  assert.equal(nacked.results[0].outcome, "nacked");
+  const third = await call(client, "plasmite_claim", { pool: "jobs", group: "workers", timeout_ms: 10_000 });
+  assert.equal(third.messages[0].receipt, "2.3");
+  assert.equal((await call(client, "plasmite_ack", { pool: "jobs", group: "workers", receipts: ["2.3"] })).ok, true);
+  // A waiting claim woken by an append from another process.
+  const started = Date.now();
+  const waiting = call(client, "plasmite_claim", { pool: "jobs", group: "workers", timeout_ms: 30_000 });
+  const writer = spawn(PLS, ["--dir", dir, "append", "jobs", '{"job":3}'], { stdio: "ignore" });
+  await new Promise((done) => writer.once("exit", done));
+  const woken = await waiting;
+  assert.deepEqual(
+    woken.messages.map((m) => m.data),
+    [{ job: 3 }],
+  );
+  assert.ok(Date.now() - started < 20_000, "woken by the append, not by the timeout");
+  // Nothing ready and no wait: at once, empty.
+  const none = await call(client, "plasmite_claim", { pool: "jobs", group: "workers", timeout_ms: 0 });
+  assert.deepEqual(none.messages, []);
+  assert.equal(none.timed_out, false);
+  // Another group is a position of its own: it starts at the oldest message.
+  const other = await call(client, "plasmite_claim", { pool: "jobs", group: "other", max: 1 });
+  assert.deepEqual(
+    other.messages.map((m) => m.receipt),
+    ["1.1"],
+  );
+  const info = await call(client, "plasmite_pool_info", { pool: "jobs" });
+  assert.equal(info.pool.groups, 2);
+  // Errors are tool results with the kind.
+  assert.equal((await callError(client, "plasmite_ack", { pool: "jobs", group: "nope", seqs: [1] })).kind, "NotFound");
+  assert.equal((await callError(client, "plasmite_claim", { pool: "jobs", group: "workers", max: 0 })).kind, "Usage");
+}
+
+test("stdio: consumer groups through plasmite_claim and plasmite_ack", async () => {
+  const dir = tempDir();
+  const client = await stdioClient(dir);
+  await exerciseGroups(client, dir);
+});
+
+test("http: consumer groups through plasmite_claim and plasmite_ack", async () => {
+  const dir = tempDir();
+  const base = await serve(dir);
+  const client = await httpClient(base);
+  await exerciseGroups(client, dir);
+});
+
 test("stdio: every tool through pls mcp", async () => {
   const dir = tempDir();
   const client = await stdioClient(dir);
@@ -239,6 +327,7 @@ test("stdio: --read-only lists no write tools and refuses them", async () => {
   assert.deepEqual(tools.map((t) => t.name).sort(), READ_TOOLS);
   const err = await callError(client, "plasmite_feed", { pool: "events", data: 1 });
   assert.equal(err.kind, "Permission");
+  assert.equal((await callError(client, "plasmite_claim", { pool: "events", group: "g" })).kind, "Permission");
   assert.equal(JSON.parse(pls(dir, "info", "events", "--json")).pool.message_count, 0);
 });
 

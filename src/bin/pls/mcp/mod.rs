@@ -58,9 +58,12 @@ pub trait Backend: Sync {
     fn mode(&self) -> Mode;
     /// Largest pool a client may create.
     fn max_pool_size(&self) -> u64;
-    /// The info object a client gets.
+    /// The info object a client gets, with `groups`: how many consumer
+    /// groups the pool has (`null` when they cannot be listed).
     fn info_json(&self, info: &PoolInfo) -> Value {
-        info.to_public_json()
+        let mut v = info.to_public_json();
+        v["groups"] = group_count(self.open(&info.name).ok().as_ref());
+        v
     }
     /// The error object a client gets (`{"kind","message",...}`).
     fn error_json(&self, e: &Error) -> Value {
@@ -73,6 +76,14 @@ pub trait Backend: Sync {
     }
     /// Gives back a wait slot.
     fn wait_end(&self) {}
+}
+
+/// How many consumer groups a pool has, as the `groups` member of a pool
+/// info object (`null` when unknown). One directory listing; no group file
+/// is opened.
+pub fn group_count(pool: Option<&Pool>) -> Value {
+    pool.and_then(|p| p.group_names().ok())
+        .map_or(Value::Null, |names| names.len().into())
 }
 
 /// The state of one client: the protocol revision it negotiated (stdio:
@@ -149,7 +160,15 @@ pub struct Call<'a> {
 /// which a transport runs apart from the others.
 pub fn may_block(value: &Value) -> bool {
     value.get("method").and_then(Value::as_str) == Some("tools/call")
-        && value.pointer("/params/name").and_then(Value::as_str) == Some("plasmite_wait")
+        && match value.pointer("/params/name").and_then(Value::as_str) {
+            Some("plasmite_wait") => true,
+            // A claim blocks only when told to wait.
+            Some("plasmite_claim") => value
+                .pointer("/params/arguments/timeout_ms")
+                .and_then(Value::as_u64)
+                .is_some_and(|t| t > 0),
+            _ => false,
+        }
 }
 
 /// Handles one parsed transport message (a JSON-RPC message, or a batch

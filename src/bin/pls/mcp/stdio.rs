@@ -3,7 +3,8 @@
 //! nothing but messages goes to stdout, logs go to stderr.
 //!
 //! Messages are handled in the order they arrive, except `plasmite_wait`
-//! calls, which run on their own threads (at most [`WORKERS`] at once; past
+//! calls and `plasmite_claim` calls that wait (`timeout_ms`),
+//! which run on their own threads (at most [`WORKERS`] at once; past
 //! that the reader runs them itself, which holds back reading) so that a
 //! wait delays no other request. Answers are written whole, one line each. The server ends when stdin ends
 //! (waits in progress end early and answer) or on Ctrl-C / SIGTERM.
@@ -30,7 +31,8 @@ const AFTER_HELP: &str = "\
 Speaks the Model Context Protocol (MCP) on stdin/stdout, for AI agents and other MCP
 clients: newline-delimited JSON-RPC 2.0, logs on stderr. Tools: plasmite_pool_list,
 plasmite_pool_info, plasmite_pool_create, plasmite_pool_delete, plasmite_feed,
-plasmite_fetch, plasmite_read, plasmite_wait (--read-only: no create, delete or feed).
+plasmite_fetch, plasmite_read, plasmite_wait, and for job queues plasmite_claim and
+plasmite_ack (consumer groups) (--read-only: no create, delete, feed, claim or ack).
 `pls serve` offers the same tools over HTTP at POST /mcp. See docs/mcp.md.
 
 Client configuration (Claude Desktop, Claude Code and others):

@@ -12,8 +12,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use plasmite::{
-    Batch, Cursor, CursorOptions, Durability, Error, ErrorKind, Filter, Flow, Follow, FollowEnd, FollowSink,
-    MessageRef, Pool, Result, Start, Until,
+    AckOutcome, Batch, Cursor, CursorOptions, DeliveryReceipt, Durability, Error, ErrorKind, Filter, Flow,
+    Follow, FollowEnd, FollowSink, MessageRef, Pool, Result, Start, Until,
 };
 use serde_json::{json, Map, Value};
 
@@ -35,6 +35,12 @@ pub const DEFAULT_WAIT_MS: u64 = 10_000;
 pub const MAX_WAIT_MS: u64 = 60_000;
 /// Size of a pool created without `size`.
 pub const DEFAULT_POOL_SIZE: u64 = 1 << 20;
+/// Most messages one `plasmite_claim` takes.
+pub const MAX_CLAIM: u64 = 1000;
+/// Most receipts one `plasmite_ack` takes.
+pub const MAX_ACK: usize = 1000;
+/// Consumer name of a claim that gives none.
+pub const DEFAULT_CONSUMER: &str = "mcp";
 
 /// What `initialize` tells an agent about plasmite.
 pub const INSTRUCTIONS: &str = "\
@@ -48,7 +54,10 @@ the oldest and newest seq still held. Use plasmite_read to look at what is alrea
 `where` expression), and plasmite_wait to block (a bounded time) until new messages \
 arrive after a seq, instead of polling with read. Keep the returned next_after_seq and \
 pass it as after_seq to continue where you stopped. plasmite_feed appends one message or \
-many. The tools listed are those this server's access mode allows. Errors come back as tool results whose text is {\"error\":{\"kind\",\"message\",\"hint\"}}; \
+many. To use a pool as a job queue shared by several workers, plasmite_claim takes messages \
+through a named consumer group (each goes to one worker at a time, under a lease) and \
+plasmite_ack confirms them (or gives them back); unacked work is delivered again when its \
+lease ends. The tools listed are those this server's access mode allows. Errors come back as tool results whose text is {\"error\":{\"kind\",\"message\",\"hint\"}}; \
 kind is one of Usage, NotFound, AlreadyExists, Busy, Permission, Corrupt, Io, Internal, \
 RetentionGap.";
 
@@ -58,9 +67,12 @@ pub struct Tool {
     pub name: &'static str,
     /// A human title.
     pub title: &'static str,
-    /// Whether it changes pools (hidden from read-only servers), or reads
-    /// them (hidden from write-only ones).
+    /// Whether it changes pools or their consumer groups (hidden from
+    /// read-only servers).
     pub writes: bool,
+    /// Whether it returns messages' content (hidden from write-only
+    /// servers). A tool that both reads and writes (a claim) needs both.
+    pub reads: bool,
     /// Whether calling it twice with the same arguments has no further effect.
     pub idempotent: bool,
     /// Whether it may delete data.
@@ -81,6 +93,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_pool_list",
         title: "List pools",
         writes: false,
+        reads: true,
         idempotent: true,
         destructive: false,
         description: "List every message pool this server holds, sorted by name, with each pool's \
@@ -94,6 +107,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_pool_info",
         title: "Describe a pool",
         writes: false,
+        reads: true,
         idempotent: true,
         destructive: false,
         description: "Describe one pool: file size, ring size, message count, bytes used and free, \
@@ -108,6 +122,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_pool_create",
         title: "Create a pool",
         writes: true,
+        reads: false,
         idempotent: false,
         destructive: false,
         description: "Create a new, empty pool. Its size is fixed for life: once full, every \
@@ -122,6 +137,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_pool_delete",
         title: "Delete a pool",
         writes: true,
+        reads: false,
         idempotent: false,
         destructive: true,
         description: "Delete a pool and every message in it, for good. Processes that have it open \
@@ -135,6 +151,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_feed",
         title: "Append messages",
         writes: true,
+        reads: false,
         idempotent: false,
         destructive: false,
         description: "Append one JSON message (`data`) or several (`messages`, appended together \
@@ -152,6 +169,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_fetch",
         title: "Fetch one message",
         writes: false,
+        reads: true,
         idempotent: true,
         destructive: false,
         description: "Fetch one message by its sequence number. Fails with kind NotFound (and the \
@@ -164,6 +182,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_read",
         title: "Read messages",
         writes: false,
+        reads: true,
         idempotent: true,
         destructive: false,
         description: "Read messages already in a pool, oldest first, without waiting. Without \
@@ -183,6 +202,7 @@ pub const TOOLS: &[Tool] = &[
         name: "plasmite_wait",
         title: "Wait for new messages",
         writes: false,
+        reads: true,
         idempotent: true,
         destructive: false,
         description: "Block until at least one new matching message is appended to a pool after \
@@ -194,6 +214,50 @@ pub const TOOLS: &[Tool] = &[
         input: wait_input,
         output: wait_output,
         run: wait,
+    },
+    Tool {
+        name: "plasmite_claim",
+        title: "Claim work from a consumer group",
+        writes: true,
+        reads: true,
+        idempotent: false,
+        destructive: false,
+        description: "Take messages from a pool as jobs, through a consumer group: a named, durable \
+            position in the pool shared by competing workers, so that each message goes to one \
+            worker at a time (created on first use, starting at the oldest message retained). \
+            Each message returned is leased to you for lease_ms (default: the group's, 30 s): \
+            confirm it is done with plasmite_ack and its receipt before the lease ends, or it is \
+            delivered again to someone (delivery counts how many times it was delivered; after \
+            the group's max deliveries, 5 by default, it goes to the dead-letter pool POOL.dead). \
+            Messages that were delivered before and not acked come first, then new ones, in seq \
+            order. max (default 1) bounds how many are taken; timeout_ms (default 0: return at \
+            once, at most 60000) waits for work when there is none. Returns messages: [] when \
+            nothing is ready. consumer names you in the group's books (default \"mcp\").",
+        input: claim_input,
+        output: claim_output,
+        run: claim,
+    },
+    Tool {
+        name: "plasmite_ack",
+        title: "Acknowledge claimed work",
+        writes: true,
+        reads: false,
+        idempotent: false,
+        destructive: false,
+        description: "Tell a consumer group what became of messages you claimed with plasmite_claim. \
+            action \"ack\" (default): done, never deliver them again (acking twice is harmless). \
+            action \"nack\": give them back now (or after delay_ms) to be delivered again, to any \
+            worker; the delivery still counts. action \"extend\": you need longer: their lease \
+            now ends lease_ms from now (default: the group's lease). Name them by receipts (the \
+            receipt strings plasmite_claim returned, \"SEQ.DELIVERY\"), or by seqs (bare sequence \
+            numbers: whichever delivery is pending, for operators). Returns one result per \
+            message, in order: outcome acked, already_acked, nacked, extended, lease_lost (the \
+            lease ended and the message was delivered again since your receipt: another worker \
+            may be doing it too; nothing was changed), not_pending (already acked, or \
+            dead-lettered) or not_delivered (the group never delivered that seq).",
+        input: ack_input,
+        output: ack_output,
+        run: ack,
     },
 ];
 
@@ -222,18 +286,18 @@ pub fn list(mode: Mode) -> Vec<Value> {
 }
 
 fn allowed(t: &Tool, mode: Mode) -> bool {
-    if t.writes {
-        mode.write
-    } else {
-        mode.read
-    }
+    (!t.writes || mode.write) && (!t.reads || mode.read)
 }
 
 /// Runs tool `name` (`None`: no such tool) and renders its `tools/call` result.
 pub fn call(call: &Call<'_>, name: &str, args: &Map<String, Value>) -> Option<Value> {
     let tool = TOOLS.iter().find(|t| t.name == name)?;
     let outcome = if !allowed(tool, call.backend.mode()) {
-        let what = if tool.writes { "read-only" } else { "write-only" };
+        let what = if tool.writes && !call.backend.mode().write {
+            "read-only"
+        } else {
+            "write-only"
+        };
         Err(Error::new(
             ErrorKind::Permission,
             format!("this server is {what}: {name} is not available"),
@@ -252,7 +316,10 @@ pub fn call(call: &Call<'_>, name: &str, args: &Map<String, Value>) -> Option<Va
         }),
         Err(e) => {
             let mut err = call.backend.error_json(&e);
-            if e.kind() == ErrorKind::NotFound && e.seq().is_none() {
+            if e.kind() == ErrorKind::NotFound
+                && e.seq().is_none()
+                && !e.hint().is_some_and(|h| h.contains("plasmite_"))
+            {
                 // The backends' hints name a command or a route; an agent
                 // has tools.
                 err["hint"] =
@@ -472,6 +539,7 @@ fn info_schema() -> Value {
             "message_count": nullable_int,
             "bytes_used": nullable_int,
             "created": {"type": "string", "description": "Creation time, RFC 3339"},
+            "groups": {"type": ["integer", "null"], "description": "How many consumer groups the pool has (plasmite_claim)"},
             "metrics": {
                 "type": ["object", "null"],
                 "properties": {
@@ -1038,4 +1106,339 @@ fn wait(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
         "newest_available_seq": info.newest,
         "fell_behind": c.skipped() > 0,
     }))
+}
+
+// ---------------------------------------------------------------- consumer groups
+
+fn group_name_schema() -> Value {
+    json!({
+        "type": "string",
+        "description": "Consumer group name: 1 to 40 letters, digits, '.', '_' or '-', not starting with '.'",
+        "minLength": 1,
+        "maxLength": plasmite::MAX_GROUP_NAME,
+    })
+}
+
+fn claim_input() -> Value {
+    schema(
+        json!({
+            "pool": pool_name_schema(),
+            "group": group_name_schema(),
+            "max": {
+                "type": "integer", "minimum": 1, "maximum": MAX_CLAIM,
+                "description": format!("Most messages to take (default 1, at most {MAX_CLAIM}); every message taken is returned, whatever its size"),
+            },
+            "lease_ms": {
+                "type": "integer", "minimum": 1,
+                "description": "How long the messages are yours before they are delivered again, in milliseconds (default: the group's lease, 30000 unless it was created otherwise)",
+            },
+            "timeout_ms": {
+                "type": "integer", "minimum": 0, "maximum": MAX_WAIT_MS,
+                "description": format!("Longest wait for work when none is ready, in milliseconds (default 0: return at once; at most {MAX_WAIT_MS})"),
+            },
+            "consumer": {
+                "type": "string", "minLength": 1, "maxLength": 40,
+                "description": format!("Your name in the group's books (default {DEFAULT_CONSUMER:?})"),
+            },
+        }),
+        &["pool", "group"],
+    )
+}
+
+fn delivery_schema() -> Value {
+    let mut s = envelope_schema();
+    s["description"] = "A claimed message: the stored message plus its delivery number and receipt".into();
+    s["properties"]["delivery"] = json!({"type": "integer", "minimum": 1, "description": "How many times this message has been delivered (1: first time)"});
+    s["properties"]["receipt"] =
+        json!({"type": "string", "description": "\"SEQ.DELIVERY\": pass it to plasmite_ack"});
+    s["required"] = json!(["seq", "time", "meta", "data", "delivery", "receipt"]);
+    s
+}
+
+fn claim_output() -> Value {
+    out(
+        json!({
+            "group": {"type": "string"},
+            "messages": {"type": "array", "items": delivery_schema(), "description": "The messages now leased to you, in seq order (empty: nothing ready)"},
+            "lease_ms": {"type": "integer", "description": "The lease each message got, in milliseconds"},
+            "timed_out": {"type": "boolean", "description": "No message was ready within timeout_ms (false when the wait ended early: cancelled, client gone, server stopping)"},
+        }),
+        &["group", "messages", "lease_ms", "timed_out"],
+    )
+}
+
+fn ack_input() -> Value {
+    schema(
+        json!({
+            "pool": pool_name_schema(),
+            "group": group_name_schema(),
+            "receipts": {
+                "type": "array", "maxItems": MAX_ACK,
+                "items": {"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 1}]},
+                "description": "Receipts from plasmite_claim (\"SEQ.DELIVERY\"); a bare seq stands for whichever delivery is pending",
+            },
+            "seqs": {
+                "type": "array", "maxItems": MAX_ACK,
+                "items": {"type": "integer", "minimum": 1},
+                "description": "Sequence numbers: whichever delivery of each is pending (no lease check)",
+            },
+            "action": {
+                "type": "string", "enum": ["ack", "nack", "extend"],
+                "description": "ack (default): done; nack: deliver again (after delay_ms); extend: renew the lease for lease_ms",
+            },
+            "delay_ms": {"type": "integer", "minimum": 0, "description": "nack only: deliver again after this many milliseconds (default 0)"},
+            "lease_ms": {"type": "integer", "minimum": 1, "description": "extend only: the lease now ends this many milliseconds from now (default: the group's lease)"},
+        }),
+        &["pool", "group"],
+    )
+}
+
+fn ack_output() -> Value {
+    out(
+        json!({
+            "group": {"type": "string"},
+            "action": {"type": "string", "enum": ["ack", "nack", "extend"]},
+            "ok": {"type": "boolean", "description": "Every message was acked (or already was), nacked or extended"},
+            "results": {
+                "type": "array",
+                "description": "One per receipt or seq given, in order (receipts first, then seqs)",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "receipt": {"type": "string"},
+                        "seq": {"type": "integer"},
+                        "outcome": {
+                            "type": "string",
+                            "enum": ["acked", "already_acked", "nacked", "extended", "lease_lost", "not_pending", "not_delivered"],
+                        },
+                        "delivery": {"type": "integer", "description": "lease_lost: the message's current delivery number, when known"},
+                        "message": {"type": "string", "description": "What went wrong, for outcomes other than success"},
+                    },
+                    "required": ["receipt", "seq", "outcome"],
+                },
+            },
+        }),
+        &["group", "action", "ok", "results"],
+    )
+}
+
+impl Args<'_> {
+    fn group(&self) -> Result<String> {
+        let name = self.string("group")?.ok_or_else(|| {
+            Error::usage(format!(
+                "{}: argument \"group\" (a consumer group name) is required",
+                self.tool
+            ))
+        })?;
+        plasmite::validate_group_name(name)?;
+        Ok(name.to_string())
+    }
+
+    fn millis(&self, key: &str) -> Result<Option<Duration>> {
+        Ok(self.u64(key)?.map(Duration::from_millis))
+    }
+}
+
+fn claim(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
+    args.only(&["pool", "group", "max", "lease_ms", "timeout_ms", "consumer"])?;
+    let name = args.pool("pool")?;
+    let group = args.group()?;
+    let max = args.u64("max")?.unwrap_or(1);
+    if max == 0 || max > MAX_CLAIM {
+        return Err(args.bad("max", &format!("between 1 and {MAX_CLAIM}")));
+    }
+    let lease = args.millis("lease_ms")?;
+    if lease.is_some_and(|l| l.is_zero()) {
+        return Err(args.bad("lease_ms", "at least 1"));
+    }
+    let timeout_ms = args.u64("timeout_ms")?.unwrap_or(0);
+    if timeout_ms > MAX_WAIT_MS {
+        return Err(args.bad("timeout_ms", &format!("at most {MAX_WAIT_MS}")));
+    }
+    let consumer = args.string("consumer")?.unwrap_or(DEFAULT_CONSUMER);
+    if consumer.is_empty() || consumer.len() > 40 {
+        // Checked before the group is created (set_consumer checks it too).
+        return Err(args.bad("consumer", "a name of 1 to 40 bytes"));
+    }
+    let pool = call.backend.open(&name)?;
+    let mut g = pool.group(&group)?;
+    g.set_consumer(consumer)
+        .map_err(|e| Error::usage(format!("plasmite_claim: consumer: {}", e.message())))?;
+    let mut stopped = false;
+    let got = if timeout_ms == 0 {
+        g.claim(max as usize, lease)?
+    } else {
+        // The library's blocking claim, in slices, so that a cancelled
+        // call or a departed client ends the wait.
+        call.backend.wait_begin()?;
+        let _slot = WaitSlot(call);
+        let deadline = std::time::Instant::now() + Duration::from_millis(timeout_ms);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let slice = left.min(Duration::from_millis(250));
+            stopped = (call.stop)();
+            match g.claim_wait(max as usize, lease, slice) {
+                Ok(got) if !got.is_empty() || left.is_zero() || stopped => break got,
+                Ok(_) => {}
+                // The pending window is full: it frees up as work is acked.
+                Err(e) if e.kind() == ErrorKind::Busy && !left.is_zero() && !stopped => {
+                    std::thread::sleep(Duration::from_millis(10).min(left));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    let mut messages = Vec::with_capacity(got.len());
+    let mut buf = Vec::new();
+    for d in &got {
+        buf.clear();
+        d.write_envelope(&mut buf)?;
+        messages.push(
+            serde_json::from_slice::<Value>(&buf)
+                .map_err(|e| Error::new(ErrorKind::Internal, format!("envelope is not JSON: {e}")))?,
+        );
+    }
+    let lease_ms = lease.unwrap_or_else(|| g.default_lease()).as_millis() as u64;
+    Ok(json!({
+        "group": group,
+        // Ended early (client gone, cancelled, server stopping): not a timeout.
+        "timed_out": messages.is_empty() && timeout_ms > 0 && !stopped,
+        "messages": messages,
+        "lease_ms": lease_ms,
+    }))
+}
+
+fn receipts(args: &Args<'_>) -> Result<Vec<DeliveryReceipt>> {
+    let mut out = Vec::new();
+    let bad_receipt = || {
+        args.bad(
+            "receipts",
+            "an array of receipts (\"SEQ.DELIVERY\" strings, or seqs)",
+        )
+    };
+    match args.get("receipts") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                out.push(match item {
+                    Value::String(s) => s
+                        .parse::<DeliveryReceipt>()
+                        .map_err(|e| Error::usage(format!("plasmite_ack: receipts: {}", e.message())))?,
+                    Value::Number(n) => DeliveryReceipt {
+                        seq: n.as_u64().filter(|s| *s > 0).ok_or_else(bad_receipt)?,
+                        delivery: 0,
+                    },
+                    _ => return Err(bad_receipt()),
+                });
+            }
+        }
+        Some(_) => return Err(bad_receipt()),
+    }
+    match args.get("seqs") {
+        None => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let seq = item
+                    .as_u64()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| args.bad("seqs", "an array of positive sequence numbers"))?;
+                out.push(DeliveryReceipt { seq, delivery: 0 });
+            }
+        }
+        Some(_) => return Err(args.bad("seqs", "an array of positive sequence numbers")),
+    }
+    if out.is_empty() || out.len() > MAX_ACK {
+        return Err(Error::usage(format!(
+            "plasmite_ack: give 1 to {MAX_ACK} messages, as \"receipts\" and/or \"seqs\""
+        )));
+    }
+    Ok(out)
+}
+
+fn ack(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
+    args.only(&[
+        "pool", "group", "receipts", "seqs", "action", "delay_ms", "lease_ms",
+    ])?;
+    let name = args.pool("pool")?;
+    let group = args.group()?;
+    let action = args.string("action")?.unwrap_or("ack");
+    if !matches!(action, "ack" | "nack" | "extend") {
+        return Err(args.bad("action", "\"ack\", \"nack\" or \"extend\""));
+    }
+    let delay = args.millis("delay_ms")?;
+    let lease = args.millis("lease_ms")?;
+    if delay.is_some() && action != "nack" {
+        return Err(Error::usage("plasmite_ack: delay_ms goes with action \"nack\""));
+    }
+    if lease.is_some() && action != "extend" {
+        return Err(Error::usage("plasmite_ack: lease_ms goes with action \"extend\""));
+    }
+    if lease.is_some_and(|l| l.is_zero()) {
+        return Err(args.bad("lease_ms", "at least 1"));
+    }
+    let list = receipts(args)?;
+    let pool = call.backend.open(&name)?;
+    let g = match pool.open_group(&group) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("pool {name} has no consumer group {group}"),
+            )
+            .with_hint("plasmite_claim creates a group on first use; check the pool and group names"))
+        }
+        other => other?,
+    };
+    // The seq a group delivers next, read once when an outcome needs it.
+    let mut next_seq: Option<u64> = None;
+    let mut results = Vec::with_capacity(list.len());
+    let mut ok = true;
+    for r in &list {
+        let mut item = json!({"receipt": r.to_string(), "seq": r.seq});
+        let outcome: Result<&str> = match action {
+            "ack" => match g.ack_many(std::slice::from_ref(r)) {
+                Ok(o) => Ok(match o[0] {
+                    AckOutcome::Acked => "acked",
+                    AckOutcome::AlreadyAcked => "already_acked",
+                    AckOutcome::LeaseLost(current) => {
+                        item["delivery"] = current.into();
+                        item["message"] = format!(
+                            "lease lost: message {} was delivered again (delivery {current}) after this receipt; another consumer may be processing it",
+                            r.seq
+                        )
+                        .into();
+                        "lease_lost"
+                    }
+                }),
+                Err(e) => Err(e),
+            },
+            "nack" => g.nack(*r, delay.unwrap_or_default()).map(|()| "nacked"),
+            _ => g
+                .extend(*r, lease.unwrap_or_else(|| g.default_lease()))
+                .map(|()| "extended"),
+        };
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) if e.kind() == ErrorKind::NotFound && e.seq() == Some(r.seq) => {
+                let next = match next_seq {
+                    Some(n) => n,
+                    None => *next_seq.insert(g.info()?.next_seq),
+                };
+                item["message"] = e.message().into();
+                if r.seq >= next {
+                    "not_delivered"
+                } else {
+                    "not_pending"
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Busy && e.seq() == Some(r.seq) => {
+                item["message"] = e.message().into();
+                "lease_lost"
+            }
+            Err(e) => return Err(e),
+        };
+        ok &= matches!(outcome, "acked" | "already_acked" | "nacked" | "extended");
+        item["outcome"] = outcome.into();
+        results.push(item);
+    }
+    Ok(json!({ "group": group, "action": action, "ok": ok, "results": results }))
 }

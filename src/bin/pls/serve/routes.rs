@@ -341,9 +341,10 @@ fn body_pool_name(v: &serde_json::Value) -> Result<String> {
 /// unchanged, so that clients which open a pool before appending still work.
 pub(super) fn pool_json(shared: &Shared, info: &plasmite::PoolInfo) -> serde_json::Value {
     let mut v = info.to_public_json();
+    v["groups"] = crate::mcp::group_count(shared.pools.open(&info.name).ok().as_ref());
     if shared.auth.access() == super::Access::WriteOnly {
         v["bounds"] = serde_json::json!({ "oldest": null, "newest": null });
-        for key in ["message_count", "bytes_used", "metrics"] {
+        for key in ["message_count", "bytes_used", "metrics", "groups"] {
             v[key] = serde_json::Value::Null;
         }
     }

@@ -180,14 +180,24 @@
 
   // ---- pools page -----------------------------------------------------------
 
-  // What the info object says about consumer groups, when the server has
-  // them: `groups` as an array of {name, lag?, pending?} or an object keyed
-  // by group name.
-  function groupsOf(info) {
-    const g = info && info.groups;
-    if (!g) return null;
-    const list = Array.isArray(g) ? g : Object.entries(g).map(([name, v]) => Object.assign({ name }, v));
-    return list.map((x) => ({ name: String(x.name ?? x.group ?? '?'), lag: x.lag, pending: x.pending }));
+  // Consumer groups: a pool's info object counts them (`groups`); their
+  // books (`GET /v0/pools/P/groups`) are fetched only for pools that have
+  // some.
+  const hasGroups = (info) => typeof (info && info.groups) === 'number' && info.groups > 0;
+
+  async function groupsOf(name) {
+    const v = await api('GET', poolPath(name) + '/groups');
+    return v.groups || [];
+  }
+
+  function fmtAgeMs(ms) {
+    if (ms === null || ms === undefined) return '–';
+    const s = ms / 1000;
+    if (s < 1) return ms + ' ms';
+    if (s < 60) return s.toFixed(s < 10 ? 1 : 0) + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min';
+    if (s < 86400) return Math.floor(s / 3600) + ' h';
+    return Math.floor(s / 86400) + ' d';
   }
 
   function poolsPage() {
@@ -219,22 +229,22 @@
       return r;
     }
 
-    function render(pools) {
+    function render(pools, books) {
       const now = performance.now();
-      const withGroups = pools.some((p) => groupsOf(p));
+      const withGroups = pools.some(hasGroups);
       const head = el('tr', {},
         el('th', { text: 'Pool' }), el('th', { class: 'num', text: 'Messages' }),
         el('th', { class: 'num', text: 'Seqs' }), el('th', { text: 'Used / free' }),
         el('th', { text: 'Oldest' }), el('th', { text: 'Newest' }),
         el('th', { class: 'num', text: 'Append rate' }),
-        withGroups ? el('th', { text: 'Consumer groups (lag)' }) : null);
+        withGroups ? el('th', { text: 'Consumer groups' }) : null);
       const rows = pools.map((p) => {
         const m = p.metrics || {};
         const u = m.utilization || {};
         const age = m.age || {};
         const b = p.bounds || {};
         const pct = u.used_percent ?? 0;
-        const groups = groupsOf(p);
+        const groups = books.get(p.name);
         return el('tr', { class: 'pool-row', dataset: { pool: p.name } },
           el('td', {}, el('a', { class: 'pool-link', href: '#/pool/' + encodeURIComponent(p.name), text: p.name })),
           el('td', { class: 'num count', text: fmtInt(p.message_count) }),
@@ -244,9 +254,7 @@
           el('td', { class: 'oldest', text: fmtAge(age.oldest_age_ms) }),
           el('td', { class: 'newest', text: fmtAge(age.newest_age_ms) }),
           el('td', { class: 'num rate', text: fmtRate(rate(p, now)) }),
-          withGroups ? el('td', { class: 'groups' }, ...(groups || []).map((g) =>
-            el('span', { text: g.name + (g.lag !== undefined ? ' (' + fmtInt(g.lag) + ')' : '') +
-              (g.pending !== undefined ? ', ' + fmtInt(g.pending) + ' pending' : '') }))) : null);
+          withGroups ? el('td', { class: 'groups' }, ...groupCells(p, groups)) : null);
       });
       table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
       status.textContent = pools.length === 0
@@ -254,12 +262,31 @@
         : pools.length + (pools.length === 1 ? ' pool' : ' pools') + ', live';
     }
 
+    // One line per group: its name, lag (retained messages not yet
+    // delivered) and pending (delivered, not acked).
+    function groupCells(p, groups) {
+      if (!hasGroups(p)) return [];
+      if (!groups) return [el('span', { class: 'muted', text: p.groups + (p.groups === 1 ? ' group' : ' groups') })];
+      return groups.map((g) => el('div', { class: 'group', dataset: { group: g.name } },
+        el('b', { text: g.name }), ' lag ', el('span', { class: 'lag', text: fmtInt(g.lag) }),
+        ' · pending ', el('span', { class: 'pending', text: fmtInt(g.pending) }),
+        g.dead ? el('span', { class: 'dead', text: ' · dead ' + fmtInt(g.dead) }) : null));
+    }
+
     async function poll() {
       if (stopped) return;
       try {
         const v = await api('GET', '/pools');
         if (stopped) return;
-        render(v.pools || []);
+        const pools = v.pools || [];
+        // Group books only for the pools that have groups; a pool that
+        // went away in between just shows its count.
+        const books = new Map();
+        await Promise.all(pools.filter(hasGroups).map(async (p) => {
+          try { books.set(p.name, await groupsOf(p.name)); } catch (err) { if (err.status === 401) throw err; }
+        }));
+        if (stopped) return;
+        render(pools, books);
       } catch (err) {
         if (stopped) return;
         if (needToken(err)) {
@@ -363,7 +390,9 @@
     list.append(spacer, emptyEl);
     const inspector = el('div', { id: 'inspector', class: 'card' },
       el('h2', { text: 'Inspector' }), el('p', { class: 'muted', text: 'Click a message to inspect it.' }));
-    const side = el('div', { class: 'side' }, inspector);
+    const groupsCard = el('div', { id: 'groups', class: 'card', hidden: true },
+      el('h2', { text: 'Consumer groups' }), el('table', { id: 'groups-table' }));
+    const side = el('div', { class: 'side' }, groupsCard, inspector);
 
     main.replaceChildren(
       el('div', { class: 'pool-head' }, el('h1', { id: 'pool-name', text: name }), stats, spark),
@@ -680,12 +709,35 @@
         $('#stat-used').textContent = u ? u.used_percent + '%' : '–';
         $('#stat-rate').textContent = rates.length ? fmtRate(rates[rates.length - 1]) : '–';
         drawSpark();
+        if (hasGroups(info)) renderGroups(await groupsOf(name));
+        else groupsCard.hidden = true;
       } catch (err) {
         if (stopped) return;
         if (needToken(err)) return;
         setStatus('down', describe(err));
       }
       infoTimer = setTimeout(pollInfo, POLL_MS);
+    }
+
+    // The pool's consumer groups: pending (delivered, not acked), lag
+    // (retained, not yet delivered), the oldest pending delivery's age,
+    // dead letters and consumers.
+    function renderGroups(groups) {
+      if (stopped) return;
+      groupsCard.hidden = groups.length === 0;
+      const head = el('tr', {}, el('th', { text: 'Group' }), el('th', { class: 'num', text: 'Pending' }),
+        el('th', { class: 'num', text: 'Lag' }), el('th', { class: 'num', text: 'Oldest pending' }),
+        el('th', { class: 'num', text: 'Dead' }), el('th', { class: 'num', text: 'Consumers' }));
+      const rows = groups.map((g) => el('tr', { dataset: { group: g.name }, title: 'acked ' + fmtInt(g.acked) +
+          ', delivered ' + fmtInt(g.delivered) + ', redelivered ' + fmtInt(g.redelivered) +
+          (g.lost ? ', lost ' + fmtInt(g.lost) : '') + ' · dead letters go to ' + g.dead_letter },
+        el('td', { class: 'mono', text: g.name }),
+        el('td', { class: 'num pending', text: fmtInt(g.pending) }),
+        el('td', { class: 'num lag', text: fmtInt(g.lag) }),
+        el('td', { class: 'num age', text: fmtAgeMs(g.oldest_pending_age_ms) }),
+        el('td', { class: 'num dead', text: fmtInt(g.dead) }),
+        el('td', { class: 'num consumers', text: fmtInt((g.consumers || []).length) })));
+      $('#groups-table').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
     }
 
     function drawSpark() {
