@@ -255,3 +255,13 @@ test("nack with delay, extend, info, list, groupInfo, delete, errors", async (t)
   g.close();
   throwsKind(() => g.claim(), "Usage", /closed/);
 });
+
+test("README: the work-queue example runs as written", async (t) => {
+  const dir = projectDir(t);
+  const { readmeBlocks } = require("./support.js");
+  const block = readmeBlocks().find((b) => b.includes('pool.consume("workers"'));
+  assert.ok(block, "the README has the work-queue example");
+  const r = await runNode(dir, ["-e", block]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split("\n"), ["doing 1 delivery 1", "doing 2 delivery 1", "2"]);
+});
