@@ -731,10 +731,11 @@ function waitClaim(g, n, lease, ms, signal) {
   });
   if (!signal) return settled;
   return new Promise((resolve, reject) => {
+    // The native wait ends within a few ms of `_cancel`; the rejection
+    // waits for it, so no claim of this wait lands after it. Messages it
+    // claimed as the signal aborted are released (nobody saw them).
     const onAbort = () => {
       g._cancel();
-      reject(signal.reason);
-      // Claimed as the signal aborted: nobody will see them, release them.
       settled.then(
         (late) => {
           for (const d of late) {
@@ -742,15 +743,16 @@ function waitClaim(g, n, lease, ms, signal) {
               d.nack(0);
             } catch {}
           }
+          reject(signal.reason);
         },
-        noop,
+        () => reject(signal.reason),
       );
     };
     signal.addEventListener("abort", onAbort, { once: true });
     settled.then(
       (v) => {
         signal.removeEventListener("abort", onAbort);
-        resolve(v);
+        if (!signal.aborted) resolve(v);
       },
       (e) => {
         signal.removeEventListener("abort", onAbort);

@@ -116,6 +116,8 @@ type Settle = Box<dyn FnOnce(Env) -> napi::Result<JsUnknown> + Send>;
 type Deferred = JsDeferred<JsUnknown, Settle>;
 
 struct Job {
+    /// Its number (1, 2, …): `_cancel` ends every job numbered up to the last one given.
+    id: u64,
     max: usize,
     lease: Option<Duration>,
     timeout: Duration,
@@ -125,7 +127,10 @@ struct Job {
 #[derive(Default)]
 struct State {
     job: Option<Job>,
-    cancel: bool,
+    /// The number of the last job given.
+    last: u64,
+    /// Jobs numbered up to this one are cancelled.
+    cancelled: u64,
     running: bool,
 }
 
@@ -167,7 +172,7 @@ impl Shared {
             if !got.is_empty() || left <= SLICE {
                 return Ok(got);
             }
-            if self.state.lock().unwrap_or_else(|e| e.into_inner()).cancel {
+            if self.state.lock().unwrap_or_else(|e| e.into_inner()).cancelled >= job.id {
                 return Ok(got);
             }
         }
@@ -267,13 +272,14 @@ impl Group {
             drop(st);
             return Err(usage(&env, "this group already has a claim waiting"));
         }
+        st.last += 1;
         st.job = Some(Job {
+            id: st.last,
             max: max.max(1) as usize,
             lease,
             timeout,
             deferred,
         });
-        st.cancel = false;
         if st.running {
             shared.wake.notify_one();
         } else {
@@ -292,7 +298,8 @@ impl Group {
     #[napi(js_name = "_cancel")]
     pub fn cancel(&self) {
         if let Some(s) = &self.shared {
-            s.state.lock().unwrap_or_else(|e| e.into_inner()).cancel = true;
+            let mut st = s.state.lock().unwrap_or_else(|e| e.into_inner());
+            st.cancelled = st.last;
         }
     }
 

@@ -207,6 +207,20 @@ test("consume waits on a native thread: the event loop runs, an append wakes it,
     }
     return false;
   });
+  // Abort one wait of a handle, then wait again on it: the new wait is not
+  // held up by the aborted one.
+  const stop = new AbortController();
+  const waiting = g.claimWait(1, { signal: stop.signal });
+  await new Promise((r) => setTimeout(r, 50));
+  stop.abort(new Error("stop"));
+  await assert.rejects(waiting, /stop/);
+  const t1 = performance.now();
+  const next = g.claimWait(1, { timeoutMs: 20000 });
+  setTimeout(() => pool.append({ again: true }), 50);
+  const [fresh] = await next;
+  assert.deepEqual(fresh.data, { again: true });
+  assert.ok(performance.now() - t1 < 10000, "the second wait was served");
+  fresh.ack();
   // An aborted signal before starting.
   const done = new AbortController();
   done.abort(new Error("already"));
