@@ -279,3 +279,25 @@ test("README: the work-queue example runs as written", async (t) => {
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split("\n"), ["doing 1 delivery 1", "doing 2 delivery 1", "2"]);
 });
+
+test("protect: appends that would overwrite un-acked work fail with Busy; acking frees room", (t) => {
+  const pool = new Client(tmpdir(t)).createPool("small", 64 * 1024);
+  const g = pool.group("keep", { protect: true });
+  let err = null;
+  let n = 0;
+  for (; n < 10000 && err === null; n++) {
+    try {
+      pool.append({ n, pad: "x".repeat(200) });
+    } catch (e) {
+      err = e;
+    }
+  }
+  assert.ok(err instanceof PlasmiteNativeError, "an append was refused");
+  assert.equal(err.kind, "Busy");
+  assert.match(err.message, /protected group "keep"/);
+  assert.ok(err.hint);
+  const all = g.claim(10000);
+  assert.equal(all.length, n - 1, "nothing was dropped");
+  assert.ok(g.ack(all).every((r) => r === "acked"));
+  assert.equal(pool.append({ after: true }).data.after, true);
+});
