@@ -301,3 +301,44 @@ test("protect: appends that would overwrite un-acked work fail with Busy; acking
   assert.ok(g.ack(all).every((r) => r === "acked"));
   assert.equal(pool.append({ after: true }).data.after, true);
 });
+
+test("a Node consumer and `pls consume --exec` compete for one group, none twice", async (t) => {
+  const dir = projectDir(t);
+  const poolPath = path.join(dir, "pools", "jobs.plasmite");
+  const pool = new Client(path.join(dir, "pools")).pool("jobs", 4 << 20);
+  const N = 400;
+  for (let i = 0; i < N; i++) pool.append({ i });
+  const out = path.join(dir, "pls-acked");
+  const { spawn } = require("node:child_process");
+  const cli = spawn(pls, ["consume", poolPath, "--group", "mixed", "--consumer", "pls", "--lease", "60s", "--timeout", "2s", "--exec", `echo $PLS_SEQ >> ${JSON.stringify(out)}`], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let cliErr = "";
+  cli.stderr.on("data", (d) => (cliErr += d));
+  const cliDone = new Promise((r) => cli.on("exit", (code) => r(code)));
+  t.after(() => cli.exitCode === null && cli.kill("SIGKILL"));
+  const worker = `
+const { Client } = require("plasmite");
+(async () => {
+  const pool = new Client("./pools").openPool("jobs");
+  const seen = [];
+  for await (const d of pool.consume("mixed", { consumer: "node", leaseMs: 60000, timeoutMs: 2000 })) {
+    seen.push(String(d.seq));
+    await new Promise((r) => setTimeout(r, 1));
+    d.ack();
+  }
+  process.stdout.write(seen.join("\\n"));
+})();
+`;
+  const node = await runNode(dir, ["-e", worker], { timeoutMs: 120000 });
+  assert.equal(node.code, 0, node.stderr);
+  assert.equal(await cliDone, 124, cliErr); // --timeout: ended without a message
+  const byNode = node.stdout.split("\n").filter(Boolean);
+  const byPls = fs.existsSync(out) ? fs.readFileSync(out, "utf8").split("\n").filter(Boolean) : [];
+  assert.ok(byNode.length > 0 && byPls.length > 0, `both got work (node ${byNode.length}, pls ${byPls.length})`);
+  assert.equal(byNode.length + byPls.length, N, "no message delivered twice");
+  assert.equal(new Set([...byNode, ...byPls]).size, N);
+  const info = pool.groupInfo("mixed");
+  assert.equal(info.acked, N);
+  assert.equal(info.redelivered, 0);
+});
