@@ -6,9 +6,9 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { Message, parseMessage, setUsageFactory } = require("./message.js");
+const { Message, Delivery, receiptOf, parseMessage, setUsageFactory } = require("./message.js");
 const remote = require("./remote.js");
-const { RemoteClient, RemotePool, RemoteTail, RemoteError } = remote;
+const { RemoteClient, RemotePool, RemoteTail, RemoteError, RemoteGroup } = remote;
 
 /** Durability of an append: `Fast` (in the shared mapping) or `Flush` (fsync'd too).
  * (The numbers 0 and 1 of the published package's enum are accepted too.) */
@@ -65,7 +65,7 @@ function loadAddon() {
 
 const native = loadAddon();
 native.setErrorClass(PlasmiteNativeError);
-const { Pool, Stream, Lite3Stream } = native;
+const { Pool, Stream, Lite3Stream, Group } = native;
 
 /** Where `new Client()` keeps pools: `$PLASMITE_DIR`, else `~/.plasmite/pools` (as the command). */
 const DEFAULT_POOL_DIR = process.env.PLASMITE_DIR || path.join(os.homedir(), ".plasmite", "pools");
@@ -236,7 +236,8 @@ function guarded(fn) {
 
 for (const [cls, names] of [
   [native.Client, ["createPool", "openPool", "pool", "poolInfo", "listPools", "deletePool"]],
-  [Pool, ["_getJson", "getLite3", "_openStream", "_openLite3Stream"]],
+  [Pool, ["_getJson", "getLite3", "_openStream", "_openLite3Stream", "_group", "groupNames", "_listGroups", "deleteGroup"]],
+  [Group, ["_claim", "_claimWait", "_ack", "_ackMany", "_nack", "_extend", "_info"]],
 ]) {
   for (const name of names) cls.prototype[name] = guarded(cls.prototype[name]);
 }
@@ -589,10 +590,276 @@ function replay(pool, options) {
   return pool.replay(options);
 }
 
-for (const cls of [native.Client, Pool, Stream, Lite3Stream]) {
+// ---- Consumer groups: the library's groups, converted (docs/format.md,
+// Consumer groups). Deliveries come from the addon as records
+// `[u32 LE length][u32 LE delivery][envelope]`.
+
+const claimStore = Buffer.allocUnsafeSlow(64 * 1024);
+
+function deliveries(buf, len, group) {
+  const out = [];
+  let off = 0;
+  while (off < len) {
+    const n = buf.readUInt32LE(off);
+    const delivery = buf.readUInt32LE(off + 4);
+    const b = Buffer.allocUnsafe(n);
+    buf.copy(b, 0, off + 8, off + 8 + n);
+    out.push(Delivery.fromDelivery(b, delivery, group));
+    off += 8 + n;
+  }
+  return out;
+}
+
+function countOption(value, what, dflt) {
+  if (value === undefined || value === null) return dflt;
+  if (!Number.isSafeInteger(value) || value < 1) throw usage(`${what} must be a positive integer`);
+  return value;
+}
+
+// The lease of a claim: `leaseMs` (or its alias `lease`), in ms.
+function leaseOption(o) {
+  const v = o?.leaseMs ?? o?.lease;
+  if (v === undefined || v === null) return undefined;
+  const n = optionalMs(v, "leaseMs");
+  if (n === 0) throw usage("leaseMs must be above 0");
+  return n;
+}
+
+// What creating a group takes (used only when it does not exist yet).
+function groupCreate(o) {
+  if (!o) return undefined;
+  const start = o.start;
+  let startText;
+  if (start !== undefined && start !== null) {
+    if (start === "oldest" || start === "new") startText = start;
+    else if ((typeof start === "number" && Number.isSafeInteger(start) && start > 0) || (typeof start === "bigint" && start > 0n)) {
+      startText = String(start);
+    } else throw usage('start must be "oldest", "new" or a sequence number');
+  }
+  const gap = o.gapPolicy;
+  if (gap !== undefined && gap !== null && gap !== "continue" && gap !== "error") throw usage('gapPolicy must be "continue" or "error"');
+  for (const k of ["protect"]) {
+    if (o[k] !== undefined && o[k] !== null && typeof o[k] !== "boolean") throw usage(`${k} must be a boolean`);
+  }
+  if (o.deadLetter !== undefined && o.deadLetter !== null && typeof o.deadLetter !== "string") throw usage("deadLetter must be a pool name (string)");
+  return {
+    leaseMs: leaseOption(o),
+    maxDeliveries: o.maxDeliveries === undefined || o.maxDeliveries === null ? undefined : countOption(o.maxDeliveries, "maxDeliveries"),
+    deadLetter: o.deadLetter ?? undefined,
+    capacity: o.capacity === undefined || o.capacity === null ? undefined : countOption(o.capacity, "capacity"),
+    protect: o.protect ?? undefined,
+    gapPolicy: gap ?? undefined,
+    start: startText,
+  };
+}
+
+function groupOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") throw usage("group options must be an object");
+  if (options.consumer !== undefined && options.consumer !== null && typeof options.consumer !== "string") {
+    throw usage("consumer must be a string");
+  }
+  return options;
+}
+
+/**
+ * Consumer group `name` of this pool: opened, or created with `options`
+ * (`leaseMs`, `maxDeliveries`, `deadLetter`, `capacity`, `protect`,
+ * `gapPolicy`, `start`) when absent; `consumer` names this consumer and
+ * `leaseMs` is also the lease of its claims; `create: false` only opens it.
+ */
+Pool.prototype.group = function group(name, options) {
+  const o = groupOptions(options);
+  if (typeof name !== "string") throw usage("the group name must be a string");
+  const g = this._group(name, groupCreate(o), o.consumer ?? undefined, o.create === false);
+  g._leaseMs = leaseOption(o);
+  return g;
+};
+
+/** Every consumer group's books (as `pls group list --json`), sorted by name. */
+Pool.prototype.listGroups = function listGroups() {
+  return JSON.parse(this._listGroups());
+};
+
+/** A group's books (as `pls group info --json`); `NotFound` when absent. */
+Pool.prototype.groupInfo = function groupInfo(name) {
+  return this.group(name, { create: false }).info();
+};
+
+/** Claims up to `max` (default 1) messages without waiting: an array of `Delivery` (empty: none ready). */
+Group.prototype.claim = function claim(max, options) {
+  const n = countOption(max, "max", 1);
+  const lease = leaseOption(options) ?? this._leaseMs;
+  const r = this._claim(n, lease, claimStore);
+  return typeof r === "number" ? deliveries(claimStore, r, this) : deliveries(r, r.length, this);
+};
+
+// The longest single wait handed to the group's thread (a longer wait is
+// several of them).
+const GROUP_WAIT_MS = 3600 * 1000;
+
+/**
+ * Claims up to `max` messages, waiting (on a native thread, never the event
+ * loop) up to `timeoutMs` (default: until one comes) for one: a promise of
+ * an array of `Delivery` (empty when the time ran out). `signal` aborting
+ * rejects with its reason; messages its claim got as it aborted are nacked.
+ */
+Group.prototype.claimWait = async function claimWait(max, options) {
+  const n = countOption(max, "max", 1);
+  const lease = leaseOption(options) ?? this._leaseMs;
+  const timeout = optionalMs(options?.timeoutMs, "timeoutMs");
+  const signal = options?.signal;
+  const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+  for (;;) {
+    if (signal?.aborted) throw signal.reason;
+    const now = this.claim(n, { leaseMs: lease });
+    if (now.length > 0) return now;
+    let ms = GROUP_WAIT_MS;
+    if (deadline !== undefined) {
+      ms = Math.min(ms, deadline - performance.now());
+      if (ms <= 0) return now;
+    }
+    const got = await waitClaim(this, n, lease, ms, signal);
+    if (got.length > 0 || deadline !== undefined) return got;
+  }
+};
+
+function waitClaim(g, n, lease, ms, signal) {
+  const settled = g._claimWait(n, lease, ms).then((r) => {
+    if (r instanceof Error) throw r;
+    return deliveries(r, r.length, g);
+  });
+  if (!signal) return settled;
+  return new Promise((resolve, reject) => {
+    // The native wait ends within a few ms of `_cancel`; the rejection
+    // waits for it, so no claim of this wait lands after it. Messages it
+    // claimed as the signal aborted are released (nobody saw them).
+    const onAbort = () => {
+      g._cancel();
+      settled.then(
+        (late) => {
+          for (const d of late) {
+            try {
+              d.nack(0);
+            } catch {}
+          }
+          reject(signal.reason);
+        },
+        () => reject(signal.reason),
+      );
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    settled.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        if (!signal.aborted) resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function ackResults(list) {
+  return list.map((r) => (r.startsWith("lease_lost:") ? { leaseLost: Number(r.slice(11)) } : r));
+}
+
+/**
+ * Acks a delivery (a `Delivery` or a receipt): `"acked"` or
+ * `"already_acked"`, and `Busy` ("lease lost") for a stale receipt. Given
+ * an array, acks them all under one lock: per receipt `"acked"`,
+ * `"already_acked"` or `{ leaseLost: N }`.
+ */
+Group.prototype.ack = function ack(receipt) {
+  if (Array.isArray(receipt)) return ackResults(this._ackMany(receipt.map(receiptOf)));
+  return this._ack(receiptOf(receipt));
+};
+
+/** Releases a delivery: delivered again after `delayMs` (default 0). */
+Group.prototype.nack = function nack(receipt, delayMs) {
+  this._nack(receiptOf(receipt), optionalMs(delayMs, "delayMs"));
+};
+
+/** Renews a delivery's lease: it ends `leaseMs` from now (default: the group's lease). */
+Group.prototype.extend = function extend(receipt, leaseMs) {
+  const lease = leaseMs === undefined || leaseMs === null ? undefined : leaseOption({ leaseMs });
+  this._extend(receiptOf(receipt), lease);
+};
+
+/** The group's books (as `pls group info --json`). */
+Group.prototype.info = function info() {
+  return JSON.parse(this._info());
+};
+
+function consumeOptions(options) {
+  const o = groupOptions(options);
+  return {
+    batch: countOption(o.batch, "batch", 1),
+    max: o.max === undefined || o.max === null ? Infinity : countOption(o.max, "max"),
+    timeoutMs: optionalMs(o.timeoutMs, "timeoutMs"),
+    signal: o.signal,
+  };
+}
+
+// The loop of `consume`, local or remote: claims batches (at once when
+// `now` finds some, else waiting), yields each delivery. Deliveries already
+// yielded stay the caller's (pending until acked, nacked or their lease
+// ends); claimed ones not yet yielded when the loop ends are nacked.
+async function* consumeLoop(g, c, now, wait) {
+  let batch = [];
+  let handed = 0;
+  let left = c.max;
+  try {
+    for (;;) {
+      if (c.signal?.aborted) throw c.signal.reason;
+      if (left <= 0) return;
+      const n = Math.min(c.batch, left);
+      batch = (await now(n)) ?? [];
+      handed = 0;
+      if (batch.length === 0) {
+        batch = await wait(n, c.timeoutMs, c.signal);
+        handed = 0;
+        if (batch.length === 0) return;
+      }
+      left -= batch.length;
+      while (handed < batch.length) {
+        const d = batch[handed++];
+        yield d;
+      }
+    }
+  } finally {
+    for (const d of batch.slice(handed)) {
+      try {
+        await d.nack(0);
+      } catch {}
+    }
+  }
+}
+
+/**
+ * Consumes group `name`: an async generator of `Delivery` (ack each when
+ * done). Options: `consumer`, `leaseMs`, `batch` (claim size, default 1),
+ * `max` (end after that many), `timeoutMs` (end after that long without a
+ * message; default: follow), `signal`, and the group's creation options
+ * (as `pool.group`).
+ */
+Pool.prototype.consume = function consume(name, options) {
+  const c = consumeOptions(options);
+  const g = this.group(name, options);
+  return consumeLoop(
+    g,
+    c,
+    (n) => g.claim(n),
+    (n, timeoutMs, signal) => g.claimWait(n, { timeoutMs, signal }),
+  );
+};
+
+for (const cls of [native.Client, Pool, Stream, Lite3Stream, Group]) {
   if (Symbol.dispose) cls.prototype[Symbol.dispose] = cls.prototype.close;
 }
-remote.setup({ parsePoint: native.parsePoint });
+remote.setup({ parsePoint: native.parsePoint, consumeLoop });
 
 module.exports = {
   Client,
@@ -600,6 +867,8 @@ module.exports = {
   Stream,
   Lite3Stream,
   Message,
+  Delivery,
+  Group,
   parseMessage,
   replay,
   DEFAULT_POOL_DIR,
@@ -612,4 +881,5 @@ module.exports = {
   RemotePool,
   RemoteTail,
   RemoteError,
+  RemoteGroup,
 };

@@ -7,6 +7,8 @@ export const {
   Stream,
   Lite3Stream,
   Message,
+  Delivery,
+  Group,
   parseMessage,
   replay,
   DEFAULT_POOL_DIR,
@@ -19,5 +21,6 @@ export const {
   RemotePool,
   RemoteTail,
   RemoteError,
+  RemoteGroup,
 } = plasmite;
 export default plasmite;

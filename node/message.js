@@ -169,6 +169,77 @@ class Message {
 }
 
 /**
+ * A message delivered by a consumer group (`pool.consume`, `group.claim`):
+ * a `Message` with its `delivery` number (1 for the first), its `receipt`
+ * (`"SEQ.DELIVERY"`), the `group` it came from, and `ack()`, `nack(delayMs?)`,
+ * `extend(leaseMs?)` (which the group does; local groups answer at once,
+ * remote ones with a promise).
+ */
+class Delivery extends Message {
+  /** A delivery over envelope bytes whose delivery number is known. */
+  static fromDelivery(raw, delivery, group) {
+    const d = this.fromRaw(raw);
+    d._delivery = delivery;
+    d._receipt = undefined;
+    d.group = group;
+    return d;
+  }
+
+  /** A delivery from an envelope object with `delivery` and `receipt` (as the server sends it). */
+  static fromEnvelope(envelope, group) {
+    const d = new this(envelope);
+    d._delivery = Number(envelope.delivery);
+    d._receipt = typeof envelope.receipt === "string" ? envelope.receipt : undefined;
+    d.group = group;
+    return d;
+  }
+
+  /** Its delivery number: 1 the first time, 2 after one redelivery, … */
+  get delivery() {
+    return this._delivery;
+  }
+
+  /** Its receipt, `"SEQ.DELIVERY"`: what ack, nack and extend name. */
+  get receipt() {
+    if (this._receipt === undefined) this._receipt = `${this.seq}.${this._delivery}`;
+    return this._receipt;
+  }
+
+  /** Acks it (`"acked"`, or `"already_acked"`); `Busy` ("lease lost") if it was delivered again since. */
+  ack() {
+    return this.group.ack(this);
+  }
+
+  /** Releases it: delivered again after `delayMs` (default 0), this delivery counted. */
+  nack(delayMs) {
+    return this.group.nack(this, delayMs);
+  }
+
+  /** Renews its lease: it ends `leaseMs` from now (default: the group's lease). */
+  extend(leaseMs) {
+    return this.group.extend(this, leaseMs);
+  }
+
+  /** The envelope with `delivery` and `receipt`. */
+  toJSON() {
+    return { ...super.toJSON(), delivery: this.delivery, receipt: this.receipt };
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
+    const view = { seq: this.seq, delivery: this.delivery, receipt: this.receipt, time: this.timeRfc3339, meta: { tags: [...this.tags] }, data: this.data };
+    return `Delivery ${inspect(view, options)}`;
+  }
+}
+
+/** The receipt string of a `Delivery` or a receipt (`"SEQ.N"`, `"SEQ"`, a seq number or bigint). */
+function receiptOf(r) {
+  if (r instanceof Delivery) return r.receipt;
+  if (typeof r === "string") return r;
+  if (typeof r === "bigint" || (typeof r === "number" && Number.isSafeInteger(r))) return String(r);
+  throw makeUsage("a receipt is a Delivery, a string \"SEQ.DELIVERY\" or a seq");
+}
+
+/**
  * A `Message` from envelope bytes (a Buffer/Uint8Array, e.g. from `nextJson()`
  * or `getJson()`), an envelope object, or a `Message` (returned as is).
  */
@@ -188,4 +259,4 @@ function parseMessage(payload) {
   throw makeUsage("parseMessage takes envelope bytes (Buffer), an envelope object or a Message");
 }
 
-module.exports = { Message, parseMessage, setUsageFactory };
+module.exports = { Message, Delivery, receiptOf, parseMessage, setUsageFactory };

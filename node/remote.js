@@ -2,14 +2,17 @@
 // The HTTP client of `pls serve` (docs/protocol.md, v0), on Node's own fetch.
 // Messages are `Message`s over the protocol's envelopes {seq, time, meta: {tags}, data}.
 
-const { Message } = require("./message.js");
+const { Message, Delivery, receiptOf } = require("./message.js");
 
 // Set by index.js: the library's reading of `since`/`until` (a seq, a
 // duration ago, an RFC 3339 time), through the addon.
 let parsePoint = null;
+// Set by index.js: the loop of `consume`, shared with local pools.
+let consumeLoop = null;
 
 function setup(deps) {
   parsePoint = deps.parsePoint;
+  consumeLoop = deps.consumeLoop;
 }
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -280,6 +283,216 @@ class RemotePool {
   }
 }
 
+const GROUP_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,39}$/;
+
+function groupName(name) {
+  if (typeof name !== "string" || !GROUP_NAME.test(name)) {
+    throw usage(`invalid group name ${JSON.stringify(name)}: group names are 1 to 40 letters, digits, '.', '_' or '-', not starting with '.'`);
+  }
+  return name;
+}
+
+function msOption(v, what) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw usage(`${what} must be a non-negative number of milliseconds`);
+  return Math.ceil(v);
+}
+
+function countOption(v, what, dflt) {
+  if (v === undefined || v === null) return dflt;
+  if (!Number.isSafeInteger(v) || v < 1) throw usage(`${what} must be a positive integer`);
+  return v;
+}
+
+// The group-creation fields of the protocol's POST /groups, from the
+// options of `group()` / `consume()` (null: none given).
+function createBody(name, o) {
+  const body = { group: name };
+  const lease = msOption(o.leaseMs ?? o.lease, "leaseMs");
+  if (lease !== undefined) body.lease_ms = lease;
+  if (o.maxDeliveries !== undefined && o.maxDeliveries !== null) body.max_deliveries = countOption(o.maxDeliveries, "maxDeliveries");
+  if (o.capacity !== undefined && o.capacity !== null) body.capacity = countOption(o.capacity, "capacity");
+  if (o.protect !== undefined && o.protect !== null) {
+    if (typeof o.protect !== "boolean") throw usage("protect must be a boolean");
+    body.protect = o.protect;
+  }
+  if (o.gapPolicy !== undefined && o.gapPolicy !== null) {
+    if (o.gapPolicy !== "continue" && o.gapPolicy !== "error") throw usage('gapPolicy must be "continue" or "error"');
+    body.gap_policy = o.gapPolicy;
+  }
+  if (o.deadLetter !== undefined && o.deadLetter !== null) body.dead_letter = poolName(o.deadLetter);
+  if (o.start !== undefined && o.start !== null) {
+    if (o.start === "oldest" || o.start === "new") body.from = o.start;
+    else body.from = seqParam(o.start, "start");
+  }
+  return Object.keys(body).length > 1 ? body : null;
+}
+
+/**
+ * A consumer group of a remote pool, over the protocol's group routes
+ * (docs/protocol.md, Consumer groups). Every method returns a promise.
+ */
+class RemoteGroup {
+  constructor(pool, name, options = {}) {
+    if (options === null || typeof options !== "object") throw usage("group options must be an object");
+    if (options.consumer !== undefined && options.consumer !== null && typeof options.consumer !== "string") {
+      throw usage("consumer must be a string");
+    }
+    this.pool = pool;
+    this.name = groupName(name);
+    this.consumer = options.consumer ?? null;
+    this._leaseMs = msOption(options.leaseMs ?? options.lease, "leaseMs");
+    if (this._leaseMs === 0) throw usage("leaseMs must be above 0");
+    this._create = options.create === false ? null : createBody(this.name, options);
+    this._created = null;
+  }
+
+  _path(action) {
+    return `v0/pools/${this.pool.name}/groups/${this.name}${action ? "/" + action : ""}`;
+  }
+
+  // Creates the group with the given options once (an existing one keeps its own).
+  _ensure() {
+    if (this._create === null) return Promise.resolve();
+    if (this._created === null) {
+      this._created = this.pool.client._json("POST", `v0/pools/${this.pool.name}/groups`, this._create).then(
+        () => {},
+        (err) => {
+          if (err.kind === "AlreadyExists") return;
+          this._created = null;
+          throw err;
+        },
+      );
+    }
+    return this._created;
+  }
+
+  async _post(action, body, signal) {
+    await this._ensure();
+    const res = await this.pool.client._fetch("POST", this._path(action), { body: JSON.stringify(body), signal });
+    return res.json();
+  }
+
+  /**
+   * Claims up to `max` (default 1) messages: an array of `Delivery`. With
+   * `timeoutMs`, the server waits up to that long for one (long-poll);
+   * `signal` aborts the request (messages the server claimed for it stay
+   * pending until their lease ends).
+   */
+  async claim(max, options = {}) {
+    const body = { max: countOption(max, "max", 1) };
+    const lease = msOption(options?.leaseMs ?? options?.lease, "leaseMs") ?? this._leaseMs;
+    if (lease !== undefined) body.lease_ms = lease;
+    const timeout = msOption(options?.timeoutMs, "timeoutMs");
+    if (timeout) body.timeout_ms = timeout;
+    if (this.consumer !== null) body.consumer = this.consumer;
+    const r = await this._post("claim", body, options?.signal);
+    return r.messages.map((m) => Delivery.fromEnvelope(m, this));
+  }
+
+  /**
+   * Claims, waiting up to `timeoutMs` (default: until one comes) in
+   * long-polls of at most 10 s each.
+   */
+  async claimWait(max, options = {}) {
+    const timeout = msOption(options?.timeoutMs, "timeoutMs");
+    const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+    for (;;) {
+      let ms = REMOTE_CLAIM_WAIT_MS;
+      if (deadline !== undefined) ms = Math.max(0, Math.min(ms, deadline - performance.now()));
+      const got = await this.claim(max, { ...options, timeoutMs: ms });
+      if (got.length > 0 || (deadline !== undefined && performance.now() >= deadline)) return got;
+    }
+  }
+
+  /**
+   * Acks a delivery (a `Delivery` or a receipt): `"acked"` or
+   * `"already_acked"`; a stale receipt rejects with `Busy` ("lease lost").
+   * Given an array: per receipt `"acked"`, `"already_acked"` or `{ leaseLost: N }`.
+   */
+  async ack(receipt) {
+    const many = Array.isArray(receipt);
+    const list = (many ? receipt : [receipt]).map(receiptOf);
+    const { results } = await this._post("ack", { receipts: list });
+    const out = results.map((r) => (r && typeof r === "object" && "lease_lost" in r ? { leaseLost: r.lease_lost } : r));
+    if (many) return out;
+    if (typeof out[0] === "object") {
+      throw new RemoteError(
+        `lease lost: message ${list[0].split(".")[0]} was delivered again (delivery ${out[0].leaseLost}) after receipt ${list[0]}`,
+        { status: STATUS_OF_KIND.Busy, kind: "Busy", hint: "its lease expired before the ack; another consumer may be processing it too" },
+      );
+    }
+    return out[0];
+  }
+
+  /** Releases a delivery: delivered again after `delayMs` (default 0). */
+  async nack(receipt, delayMs) {
+    const body = { receipt: receiptOf(receipt) };
+    const d = msOption(delayMs, "delayMs");
+    if (d !== undefined) body.delay_ms = d;
+    await this._post("nack", body);
+  }
+
+  /** Renews a delivery's lease: it ends `leaseMs` from now (default: the group's lease). */
+  async extend(receipt, leaseMs) {
+    const body = { receipt: receiptOf(receipt) };
+    const l = msOption(leaseMs, "leaseMs");
+    if (l !== undefined) body.lease_ms = l;
+    await this._post("extend", body);
+  }
+
+  /** The group's books (as `pls group info --json`). */
+  async info() {
+    await this._ensure();
+    return (await this.pool.client._json("GET", this._path())).group;
+  }
+}
+
+// The longest single long-poll of a remote claim (servers allow 60 s
+// unless configured lower).
+const REMOTE_CLAIM_WAIT_MS = 10000;
+
+/**
+ * Group `name` of this pool: a `RemoteGroup`. Options as the local
+ * `pool.group`'s: `consumer`, `leaseMs`, and the creation options (the
+ * group is created with them on first use when absent).
+ */
+RemotePool.prototype.group = function group(name, options) {
+  return new RemoteGroup(this, name, options ?? {});
+};
+
+/** Every consumer group's books, sorted by name. */
+RemotePool.prototype.listGroups = async function listGroups() {
+  return (await this.client._json("GET", `v0/pools/${this.name}/groups`)).groups;
+};
+
+/** A group's books; `NotFound` when absent. */
+RemotePool.prototype.groupInfo = async function groupInfo(name) {
+  return (await this.client._json("GET", `v0/pools/${this.name}/groups/${groupName(name)}`)).group;
+};
+
+/**
+ * Consumes group `name` over HTTP: an async generator of `Delivery`, with
+ * the options of the local `pool.consume`.
+ */
+RemotePool.prototype.consume = function consume(name, options) {
+  const o = options ?? {};
+  if (typeof o !== "object") throw usage("consume options must be an object");
+  const g = new RemoteGroup(this, name, o);
+  const c = {
+    batch: countOption(o.batch, "batch", 1),
+    max: o.max === undefined || o.max === null ? Infinity : countOption(o.max, "max"),
+    timeoutMs: msOption(o.timeoutMs, "timeoutMs"),
+    signal: o.signal,
+  };
+  return consumeLoop(
+    g,
+    c,
+    () => [],
+    (n, timeoutMs, signal) => g.claimWait(n, { timeoutMs, signal }),
+  );
+};
+
 // A `since`/`until` value: a Date, or a string read by the library (a seq,
 // a duration ago, an RFC 3339 time). Times go to the server as ns.
 function point(value, what) {
@@ -429,4 +642,4 @@ if (Symbol.asyncDispose) {
   };
 }
 
-module.exports = { RemoteClient, RemotePool, RemoteTail, RemoteError, setup };
+module.exports = { RemoteClient, RemotePool, RemoteTail, RemoteError, RemoteGroup, setup };

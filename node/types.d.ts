@@ -190,6 +190,27 @@ export declare class Pool {
   tail(options?: LocalTailOptions): AsyncGenerator<Message, void, unknown>;
   /** Replays stored messages with their original pacing (see `ReplayOptions`). */
   replay(options?: ReplayOptions): AsyncGenerator<Message, void, unknown>;
+  /**
+   * Consumer group `name`: opened, or created with `options` when absent
+   * (an existing group keeps its own options; `create: false` only opens it).
+   */
+  group(name: string, options?: GroupOptions): Group;
+  /**
+   * Consumes group `name`: an async generator of deliveries (ack each when
+   * done). Ends after `max` deliveries, `timeoutMs` without one, or when
+   * `signal` aborts (rejecting with its reason). On `break`/`return()`,
+   * deliveries already yielded stay pending (until acked, nacked or their
+   * lease ends); claimed ones not yet yielded are nacked.
+   */
+  consume<T = unknown>(name: string, options?: ConsumeOptions): AsyncGenerator<Delivery<T>, void, unknown>;
+  /** The names of the pool's groups, sorted. */
+  groupNames(): string[];
+  /** Every group's books (as `pls group list --json`), sorted by name. */
+  listGroups(): GroupInfo[];
+  /** A group's books (`NotFound` when absent). */
+  groupInfo(name: string): GroupInfo;
+  /** Deletes a group's books (the messages stay). */
+  deleteGroup(name: string): void;
   /** Appends a Lite3 document; returns its sequence number. */
   appendLite3(buf: Buffer | Uint8Array, durability?: Durability | null): bigint;
   /** Message `seq` as its envelope `{seq,time,meta:{tags},data}`, JSON bytes (`NotFound` with `seq` when absent). */
@@ -390,8 +411,153 @@ export declare class RemotePool {
    * pool, a bad `where`) reject the first `next()`.
    */
   tail(opts?: RemoteTailOptions): RemoteTail;
+  /** Consumer group `name` (created with the options on first use when absent). */
+  group(name: string, options?: GroupOptions): RemoteGroup;
+  /** Consumes group `name` over HTTP (as the local `pool.consume`). */
+  consume<T = unknown>(name: string, options?: ConsumeOptions): AsyncGenerator<Delivery<T>, void, unknown>;
+  /** Every group's books, sorted by name. */
+  listGroups(): Promise<GroupInfo[]>;
+  /** A group's books (`NotFound` when absent). */
+  groupInfo(name: string): Promise<GroupInfo>;
   /** Nothing to release; lets `using` take it. */
   [Symbol.dispose](): void;
+}
+
+
+/** How a consumer group is created (when it does not exist yet) and used. */
+export interface GroupOptions {
+  /** This consumer's name, shown in the group's books (default: `pid-PID`, remote: `http`). */
+  consumer?: string | null;
+  /** Lease of this handle's claims in ms; also the group's default lease when this creates it (default 30 s). */
+  leaseMs?: number | null;
+  /** Same as `leaseMs`. */
+  lease?: number | null;
+  /** Deliveries of a message before it goes to the dead-letter pool (default 5). */
+  maxDeliveries?: number | null;
+  /** The dead-letter pool (default `POOL.dead`). */
+  deadLetter?: string | null;
+  /** Pending window: delivered, un-acked messages the group tracks at most. */
+  capacity?: number | null;
+  /** Appends that would overwrite messages this group has not acked fail with `Busy`. */
+  protect?: boolean | null;
+  /** What a claim does when undelivered messages were overwritten. */
+  gapPolicy?: "continue" | "error" | null;
+  /** Where a new group starts: the oldest message (default), only new ones, or a seq. */
+  start?: "oldest" | "new" | SeqLike | null;
+  /** `false`: only open the group (`NotFound` when absent). */
+  create?: boolean;
+}
+
+/** Options of `pool.consume` (local and remote). */
+export interface ConsumeOptions extends GroupOptions {
+  /** Messages per claim (default 1). */
+  batch?: number | null;
+  /** End after this many deliveries. */
+  max?: number | null;
+  /** End after this long without a message (default: follow). */
+  timeoutMs?: number | null;
+  /** Aborting ends the iteration, rejecting with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of one claim. */
+export interface ClaimOptions {
+  /** The lease of this claim's deliveries in ms (default: the handle's, else the group's). */
+  leaseMs?: number | null;
+  lease?: number | null;
+  /** (`claimWait`) How long to wait for a message (default: until one comes). */
+  timeoutMs?: number | null;
+  /** (`claimWait`) Aborting rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** What an ack of many did, per receipt. */
+export type AckResult = "acked" | "already_acked" | { leaseLost: number };
+
+/** One consumer in a group's books. */
+export interface GroupConsumerInfo {
+  name: string;
+  pending: number;
+  deliveries: number;
+  last_seen: string | null;
+}
+
+/** A group's books, as `pls group info --json` prints them. */
+export interface GroupInfo {
+  name: string;
+  next_seq: number;
+  ack_floor: number;
+  pending: number;
+  lag: number;
+  oldest_pending_age_ms: number | null;
+  delivered: number;
+  redelivered: number;
+  acked: number;
+  nacked: number;
+  dead: number;
+  lost: number;
+  lost_pending: number;
+  lease_ms: number;
+  max_deliveries: number;
+  capacity: number;
+  protect: boolean;
+  gap: "continue" | "error";
+  dead_letter: string;
+  consumers: GroupConsumerInfo[];
+  [key: string]: unknown;
+}
+
+/** A receipt: a delivery, `"SEQ.DELIVERY"`, or a bare seq (whichever delivery is pending). */
+export type Receipt = Delivery | string | SeqLike;
+
+/** A message delivered by a consumer group. */
+export declare class Delivery<T = unknown> extends Message<T> {
+  /** 1 the first time, 2 after one redelivery, … */
+  readonly delivery: number;
+  /** `"SEQ.DELIVERY"`. */
+  readonly receipt: string;
+  /** The group it came from. */
+  readonly group: Group | RemoteGroup;
+  /** Acks it (local: at once; remote: a promise). A stale receipt: `Busy` ("lease lost"). */
+  ack(): "acked" | "already_acked" | Promise<"acked" | "already_acked">;
+  /** Releases it: delivered again after `delayMs` (default 0). */
+  nack(delayMs?: number): void | Promise<void>;
+  /** Renews its lease for `leaseMs` (default: the group's lease). */
+  extend(leaseMs?: number): void | Promise<void>;
+}
+
+/** A consumer group of a local pool (`pool.group(name)`). */
+export declare class Group {
+  private constructor();
+  readonly name: string;
+  /** Claims up to `max` (default 1) messages without waiting (empty: none ready). */
+  claim<T = unknown>(max?: number, options?: ClaimOptions): Delivery<T>[];
+  /** Claims, waiting on a native thread (never the event loop) for a message. */
+  claimWait<T = unknown>(max?: number, options?: ClaimOptions): Promise<Delivery<T>[]>;
+  /** Acks one delivery (`Busy` "lease lost" for a stale receipt), or many under one lock. */
+  ack(receipt: Receipt): "acked" | "already_acked";
+  ack(receipts: Receipt[]): AckResult[];
+  nack(receipt: Receipt, delayMs?: number): void;
+  extend(receipt: Receipt, leaseMs?: number): void;
+  info(): GroupInfo;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A consumer group of a remote pool (`remotePool.group(name)`), over the protocol's group routes. */
+export declare class RemoteGroup {
+  private constructor();
+  readonly name: string;
+  readonly pool: RemotePool;
+  /** Claims up to `max` messages; with `timeoutMs` the server waits that long for one. */
+  claim<T = unknown>(max?: number, options?: ClaimOptions): Promise<Delivery<T>[]>;
+  /** Claims, waiting up to `timeoutMs` (default: until one comes) in long-polls. */
+  claimWait<T = unknown>(max?: number, options?: ClaimOptions): Promise<Delivery<T>[]>;
+  ack(receipt: Receipt): Promise<"acked" | "already_acked">;
+  ack(receipts: Receipt[]): Promise<AckResult[]>;
+  nack(receipt: Receipt, delayMs?: number): Promise<void>;
+  extend(receipt: Receipt, leaseMs?: number): Promise<void>;
+  info(): Promise<GroupInfo>;
 }
 
 /** A live tail of a remote pool. */

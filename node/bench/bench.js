@@ -9,6 +9,10 @@
 //   pool.append(obj) 256 B    >= 500,000 msg/s (a Message back)
 //   pool.get(seq)             >= 1,000,000 msg/s
 //   for await (m of pool.tail()) over a full pool, lazy data >= 1,000,000 msg/s
+//   consume + ack (consumer groups), batches of 100 and of 1, and
+//   group.claim(100) + group.ack(all 100), append -> idle claimWait
+//   latency: figures only (the library's own
+//   targets are in `cargo bench --bench engine` / scripts/bench-groups)
 // BENCH_ONLY=old runs just the figures an older package has (appendJson,
 // nextJson, async iteration), to compare builds.
 
@@ -23,7 +27,8 @@ const client = new Client(dir);
 
 function report(name, count, ns, target) {
   const rate = count / (Number(ns) / 1e9);
-  console.log(`${name.padEnd(34)} ${Math.round(rate).toLocaleString("en-US").padStart(12)} msg/s   (target >= ${target.toLocaleString("en-US")})`);
+  const goal = target === undefined ? "" : `   (target >= ${target.toLocaleString("en-US")})`;
+  console.log(`${name.padEnd(34)} ${Math.round(rate).toLocaleString("en-US").padStart(12)} msg/s${goal}`);
   return rate;
 }
 
@@ -95,6 +100,7 @@ async function main() {
   );
 
   if (process.env.BENCH_ONLY !== "old") await messageLevel(pool, msg, tags);
+  if (process.env.BENCH_ONLY !== "old") await groups(msg, tags);
 
   pool.close();
   client.close();
@@ -130,6 +136,54 @@ async function messageLevel(pool, msg, tags) {
   const dt = process.hrtime.bigint() - t0;
   if (count !== total) throw new Error(`tail gave ${count} of ${total}`);
   report(`for await pool.tail() (${total}, lazy)`, count, dt, 1_000_000);
+}
+
+async function groups(msg, tags) {
+  // Consumer groups: each figure claims and acks M messages of 256 B from a
+  // pool of its own (a new group each time, starting at the oldest).
+  const M = Number(process.env.BENCH_GROUP_N ?? 100_000);
+  const jobs = client.createPool("bench-jobs", 64 << 20);
+  for (let i = 0; i < M; i++) jobs.appendJson(msg, tags, Durability.Fast);
+  for (const batch of [100, 1]) {
+    const name = `consume-${batch}`;
+    jobs.group(name);
+    let count = 0;
+    const t0 = process.hrtime.bigint();
+    for await (const d of jobs.consume(name, { batch, max: M })) {
+      d.ack();
+      count++;
+    }
+    const dt = process.hrtime.bigint() - t0;
+    if (count !== M || jobs.groupInfo(name).acked !== M) throw new Error(`${name}: ${count} of ${M}`);
+    report(`consume + ack, batch ${batch}`, count, dt);
+  }
+  const g = jobs.group("claim-100");
+  let count = 0;
+  const t0 = process.hrtime.bigint();
+  while (count < M) {
+    const got = g.claim(100);
+    g.ack(got);
+    count += got.length;
+  }
+  const dt = process.hrtime.bigint() - t0;
+  if (g.info().acked !== M) throw new Error("claim-100: not all acked");
+  report("group.claim(100) + ack(100)", count, dt);
+  // An idle consumer: append -> the waiting claimWait resolves.
+  const lat = [];
+  for (let i = 0; i < Number(process.env.BENCH_ROUNDS ?? 2000) / 4; i++) {
+    const pending = g.claimWait(1);
+    await new Promise((r) => setImmediate(r));
+    const t = process.hrtime.bigint();
+    jobs.appendJson(msg, tags, Durability.Fast);
+    const [d] = await pending;
+    lat.push(Number(process.hrtime.bigint() - t) / 1000);
+    d.ack();
+  }
+  lat.sort((a, b) => a - b);
+  const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1);
+  console.log(`${"append -> idle claimWait latency".padEnd(34)} p50 ${q(0.5)} us, p90 ${q(0.9)} us, p99 ${q(0.99)} us`);
+  g.close();
+  jobs.close();
 }
 
 main().catch((err) => {

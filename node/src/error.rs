@@ -34,6 +34,12 @@ pub fn closed(env: &Env, what: &str) -> napi::Error {
     usage(env, format!("this {what} is closed"))
 }
 
+/// `e` as a `PlasmiteNativeError` value, not thrown (for promises settled
+/// from another thread, which index.js throws).
+pub fn error_value(env: &Env, e: &Error) -> napi::Result<JsUnknown> {
+    Ok(build(env, e)?.into_unknown())
+}
+
 fn build(env: &Env, e: &Error) -> napi::Result<JsObject> {
     let class: JsFunction = match env.get_instance_data::<ErrorClass>()? {
         Some(c) => env.get_reference_value(&c.0)?,

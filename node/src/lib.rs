@@ -6,6 +6,7 @@
 
 mod error;
 mod follow;
+mod group;
 mod lite3;
 mod stream;
 
@@ -19,6 +20,7 @@ use plasmite::{Durability, Encoding};
 
 use error::{closed, js_err, usage, NResult};
 use follow::Follow;
+pub use group::Group;
 pub use stream::{Lite3Stream, Stream};
 
 /// A sequence number, size or count as JS gives it: a number or a bigint.
@@ -429,6 +431,56 @@ impl Pool {
             .map_err(|e| js_err(env, e))?;
         let follow = self.follow.get_or_insert_with(|| Follow::new(pool)).clone();
         Ok((cursor, timeout, follow))
+    }
+
+    /// Opens consumer group `name`: created with `create` when absent (an
+    /// existing group keeps its options), or only opened (`NotFound` when
+    /// absent) with `open_only`; claims are made as `consumer`.
+    #[napi(js_name = "_group")]
+    pub fn group(
+        &self,
+        env: Env,
+        name: String,
+        create: Option<group::GroupCreate>,
+        consumer: Option<String>,
+        open_only: Option<bool>,
+    ) -> NResult<Group> {
+        let pool = self.get(&env)?;
+        let mut g = if open_only == Some(true) {
+            pool.open_group(&name)
+        } else {
+            let o = group::options(&env, create.unwrap_or_default())?;
+            pool.group_with(&name, &o)
+        }
+        .map_err(|e| js_err(&env, e))?;
+        if let Some(c) = consumer {
+            g.set_consumer(&c).map_err(|e| js_err(&env, e))?;
+        }
+        Ok(Group::wrap(g))
+    }
+
+    /// The names of the pool's consumer groups, sorted.
+    #[napi]
+    pub fn group_names(&self, env: Env) -> NResult<Vec<String>> {
+        self.get(&env)?.group_names().map_err(|e| js_err(&env, e))
+    }
+
+    /// Every group's books as JSON text (an array, sorted by name).
+    #[napi(js_name = "_listGroups")]
+    pub fn list_groups(&self, env: Env) -> NResult<String> {
+        let pool = self.get(&env)?;
+        let mut out = Vec::new();
+        for name in pool.group_names().map_err(|e| js_err(&env, e))? {
+            let g = pool.open_group(&name).map_err(|e| js_err(&env, e))?;
+            out.push(g.info().map_err(|e| js_err(&env, e))?.to_json().to_string());
+        }
+        Ok(format!("[{}]", out.join(",")))
+    }
+
+    /// Deletes a consumer group (its books; the messages stay).
+    #[napi]
+    pub fn delete_group(&self, env: Env, name: String) -> NResult<()> {
+        self.get(&env)?.delete_group(&name).map_err(|e| js_err(&env, e))
     }
 
     #[napi]

@@ -30,7 +30,61 @@ import {
   type RemoteMessage,
   type RemotePoolInfo,
   type SeqLike,
+  Delivery,
+  Group,
+  RemoteGroup,
+  type GroupOptions,
+  type ConsumeOptions,
+  type ClaimOptions,
+  type AckResult,
+  type GroupInfo,
+  type Receipt,
 } from "plasmite";
+
+async function groups(): Promise<void> {
+  const pool: Pool = new Client("./data").pool("jobs");
+  const opts: GroupOptions = { consumer: "w1", leaseMs: 30000, maxDeliveries: 5, deadLetter: "jobs.dead", protect: true, gapPolicy: "error", start: "new" };
+  const g: Group = pool.group("workers", opts);
+  const claimOpts: ClaimOptions = { leaseMs: 1000 };
+  const now: Delivery<{ n: number }>[] = g.claim<{ n: number }>(10, claimOpts);
+  const waited: Delivery[] = await g.claimWait(1, { timeoutMs: 100, signal: AbortSignal.timeout(1000) });
+  const r: Receipt = now[0];
+  const one: "acked" | "already_acked" = g.ack(r);
+  const many: AckResult[] = g.ack(["1.1", 2, 3n]);
+  g.nack(now[0], 100);
+  g.extend("1.1", 5000);
+  const info: GroupInfo = g.info();
+  const pending: number = info.pending;
+  const names: string[] = pool.groupNames();
+  const list: GroupInfo[] = pool.listGroups();
+  pool.groupInfo("workers");
+  pool.deleteGroup("workers");
+  const copts: ConsumeOptions = { batch: 100, max: 1000, timeoutMs: 500, signal: AbortSignal.timeout(1000), leaseMs: 1000 };
+  for await (const d of pool.consume<{ n: number }>("workers", copts)) {
+    const n: number = d.data.n;
+    const k: number = d.delivery;
+    const rc: string = d.receipt;
+    d.extend(1000);
+    d.ack();
+    break;
+  }
+  const remote: RemotePool = await new RemoteClient("http://127.0.0.1:9700").openPool("jobs");
+  const rg: RemoteGroup = remote.group("workers", { consumer: "w2" });
+  const got: Delivery[] = await rg.claim(10, { leaseMs: 1000, timeoutMs: 1000 });
+  const acked: "acked" | "already_acked" = await rg.ack(got[0]);
+  const rmany: AckResult[] = await rg.ack(got);
+  await rg.nack(got[0], 10);
+  await rg.extend(got[0]);
+  const rinfo: GroupInfo = await rg.info();
+  const rlist: GroupInfo[] = await remote.listGroups();
+  await remote.groupInfo("workers");
+  for await (const d of remote.consume("workers", { batch: 10, timeoutMs: 100 })) {
+    await d.ack();
+  }
+  g.close();
+  void [waited, one, many, pending, names, list, rmany, acked, rinfo, rlist];
+}
+void groups;
 
 async function local(): Promise<void> {
   const client: Client = new Client("./data");
