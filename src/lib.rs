@@ -60,6 +60,7 @@ pub use pool::{pool_id_hex, Mark, Origin};
 /// Consumer groups: competing consumers with leases, acks, redelivery and
 /// dead letters, kept in the pool's sidecar files ([`Pool::group`]).
 pub use pool::{
-    validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
-    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+    validate_consumer_name, validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group,
+    GroupInfo, GroupOptions, GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS,
+    MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
 };

@@ -346,6 +346,16 @@ pub fn validate_group_name(name: &str) -> Result<()> {
     }
 }
 
+/// Checks a consumer name: 1 to 40 bytes.
+pub fn validate_consumer_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > CONSUMER_NAME_MAX {
+        return Err(Error::usage(format!(
+            "consumer name {name:?} must be 1 to 40 bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// The directory of a pool's group files.
 pub(crate) fn groups_dir(pool_path: &Path) -> PathBuf {
     let mut s = pool_path.as_os_str().to_owned();
@@ -895,11 +905,7 @@ impl Group {
     /// Names the consumer this handle claims for (shown by `info`; at most
     /// 40 bytes). The default is `pid-PID`.
     pub fn set_consumer(&mut self, name: &str) -> Result<()> {
-        if name.is_empty() || name.len() > CONSUMER_NAME_MAX {
-            return Err(Error::usage(format!(
-                "consumer name {name:?} must be 1 to 40 bytes"
-            )));
-        }
+        validate_consumer_name(name)?;
         self.consumer = name.to_string();
         self.consumer_index.store(usize::MAX, Ordering::Relaxed);
         Ok(())

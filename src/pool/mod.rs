@@ -37,8 +37,9 @@ pub use filter::Filter;
 pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub(crate) use group::groups_dir;
 pub use group::{
-    validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group, GroupInfo, GroupOptions,
-    GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS, MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
+    validate_consumer_name, validate_group_name, AckOutcome, ConsumerInfo, Delivery, DeliveryReceipt, Group,
+    GroupInfo, GroupOptions, GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS,
+    MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
 };
 pub use layout::{Encoding, Geometry};
 pub use lite3::{Lite3Frame, FLAG_STORED_LITE3};

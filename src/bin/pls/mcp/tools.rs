@@ -1256,8 +1256,8 @@ fn claim(call: &Call<'_>, args: &Args<'_>) -> Result<Value> {
         return Err(args.bad("timeout_ms", &format!("at most {MAX_WAIT_MS}")));
     }
     let consumer = args.string("consumer")?.unwrap_or(DEFAULT_CONSUMER);
-    if consumer.is_empty() || consumer.len() > 40 {
-        // Checked before the group is created (set_consumer checks it too).
+    // Checked before the group is created.
+    if plasmite::validate_consumer_name(consumer).is_err() {
         return Err(args.bad("consumer", "a name of 1 to 40 bytes"));
     }
     let pool = call.backend.open(&name)?;
