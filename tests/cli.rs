@@ -1,6 +1,8 @@
 //! Drives the real `pls` binary: every command and flag, pipelines, exit
 //! codes and error envelopes, following across processes, closed pipes.
 
+use crate::common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -24,11 +26,8 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pls"));
-        c.args(args)
-            .env("PLASMITE_DIR", self.pools())
-            .env_remove("NO_COLOR")
-            .stdin(Stdio::null());
+        let mut c = common::pls(&self.pools(), args);
+        c.env_remove("NO_COLOR");
         c
     }
 
@@ -37,21 +36,7 @@ impl Env {
     }
 
     fn run_stdin(&self, args: &[&str], input: &[u8]) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
-        });
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
-        out
+        common::output_with_stdin(self.cmd(args), input)
     }
 
     /// Runs and asserts success; returns stdout.

@@ -2,7 +2,9 @@
 //! --exec), ack (arguments, stdin, stale receipts), group create/list/info/
 //! delete, tail --group as a durable cursor, protect and the dead-letter pool.
 
-use std::io::{BufRead, BufReader, Write};
+use crate::common;
+
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -27,11 +29,7 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pls"));
-        c.args(args)
-            .env("PLASMITE_DIR", self.pools())
-            .stdin(Stdio::null());
-        c
+        common::pls(&self.pools(), args)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -39,16 +37,7 @@ impl Env {
     }
 
     fn run_stdin(&self, args: &[&str], input: &[u8]) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The command may end before reading everything.
-        let _ = child.stdin.take().unwrap().write_all(input);
-        child.wait_with_output().unwrap()
+        common::output_with_stdin(self.cmd(args), input)
     }
 
     fn ok(&self, args: &[&str]) -> String {

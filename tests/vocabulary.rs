@@ -11,6 +11,8 @@
 
 use crate::serve_support::{self, Server};
 
+use crate::common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -34,13 +36,10 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pls"));
-        c.args(args)
-            .env("PLASMITE_DIR", self.dir())
-            .env_remove("PLASMITE_TOKEN")
+        let mut c = common::pls(&self.dir(), args);
+        c.env_remove("PLASMITE_TOKEN")
             .env("NO_COLOR", "1")
-            .current_dir(self.tmp.path())
-            .stdin(Stdio::null());
+            .current_dir(self.tmp.path());
         c
     }
 
@@ -49,15 +48,7 @@ impl Env {
     }
 
     fn run_stdin(&self, args: &[&str], input: &[u8]) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(input).unwrap();
-        child.wait_with_output().unwrap()
+        common::output_with_stdin(self.cmd(args), input)
     }
 
     fn ok(&self, args: &[&str]) -> Output {

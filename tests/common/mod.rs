@@ -3,9 +3,9 @@
 //! in a given role.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -220,3 +220,31 @@ pub fn follower_asleep(path: &Path) -> bool {
 
 /// Offset of the lock holder's pid in the header (docs/format.md).
 pub const OFF_OWNER_PID: u64 = 144;
+
+/// The real `pls` with `args`, over the pool directory `dir`
+/// (`PLASMITE_DIR`), stdin closed.
+pub fn pls(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pls"));
+    c.args(args).env("PLASMITE_DIR", dir).stdin(Stdio::null());
+    c
+}
+
+/// Runs `cmd` with `input` on its stdin and collects its output. The input is
+/// written from a thread, so a command that ends before reading it all, or
+/// that writes a lot before reading, cannot deadlock the test.
+pub fn output_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
