@@ -502,7 +502,9 @@ impl Inner {
         self.map().write(off, &h.encode());
         self.map().write(off + FRAME_HEADER_LEN, f.tags);
         let body = off + FRAME_HEADER_LEN + f.tags.len();
-        self.map().write(body, f.origin);
+        if !f.origin.is_empty() {
+            self.map().write(body, f.origin);
+        }
         self.map().write(body + f.origin.len(), f.payload);
         self.map()
             .atomic_u64(self.index_off(st.next_seq))

@@ -429,8 +429,10 @@ impl FrameHeader {
     pub fn compute_crc3(&self, tags: &[u8], origin: &[u8], payload: &[u8]) -> u32 {
         let h = self.encode();
         let c = super::crc::crc32c(&h[4..28]);
-        let c = super::crc::append(c, tags);
-        let c = super::crc::append(c, origin);
+        let mut c = super::crc::append(c, tags);
+        if !origin.is_empty() {
+            c = super::crc::append(c, origin);
+        }
         super::crc::append(c, payload)
     }
 }
