@@ -6,7 +6,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { Message, Delivery, receiptOf, parseMessage, setUsageFactory } = require("./message.js");
+const { Message, Delivery, AppendedMessage, receiptOf, parseMessage, setUsageFactory } = require("./message.js");
 const remote = require("./remote.js");
 const { RemoteClient, RemotePool, RemoteTail, RemoteError, RemoteGroup } = remote;
 
@@ -282,6 +282,7 @@ Pool.prototype.appendJson = function appendJson(value, tags, durability) {
   }
   checkTags(list);
   this._tags = null;
+  this._tagsJson = undefined;
   const r = this._appendJson(buf, list, flush, scratch, len, compact);
   this._tags = list.slice();
   return take(r);
@@ -300,7 +301,30 @@ Pool.prototype.getJson = function getJson(seq) {
 
 /** Appends `value` (any JSON value, or JSON bytes); returns the stored `Message`. */
 Pool.prototype.append = function append(value, tags, durability) {
-  return Message.fromRaw(this.appendJson(value, tags, durability));
+  if (value instanceof Uint8Array) return Message.fromRaw(this.appendJson(value, tags, durability));
+  // A value: the pool sends back only its seq and time; the Message builds
+  // its envelope from the serialized text and the stored tags if asked.
+  const flush = isFlush(durability);
+  const text = serialize(value);
+  let buf = input;
+  let len;
+  if (text.length <= INPUT_CHARS) {
+    len = input.write(text, 0);
+  } else {
+    buf = Buffer.from(text);
+  }
+  const list = tags ?? [];
+  if (this._tags !== undefined && Array.isArray(list) && sameTags(this._tags, list)) {
+    this._appendJson(buf, undefined, flush, scratch, len, true, true);
+  } else {
+    checkTags(list);
+    this._tags = null;
+    this._tagsJson = undefined;
+    this._appendJson(buf, list, flush, scratch, len, true, true);
+    this._tags = list.slice();
+  }
+  if (this._tagsJson === undefined) this._tagsJson = this._storedTagsJson();
+  return AppendedMessage.of(scratch.readBigUInt64LE(0), scratch.readBigUInt64LE(8), this._tagsJson, text);
 };
 
 /** Message `seq` as a `Message`. */

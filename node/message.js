@@ -231,6 +231,56 @@ class Delivery extends Message {
   }
 }
 
+/** RFC 3339 UTC with nanoseconds, as the library writes it, of `ns` (bigint) since the epoch. */
+function rfc3339(ns) {
+  const secs = ns / 1_000_000_000n;
+  const frac = String(ns % 1_000_000_000n).padStart(9, "0");
+  return `${new Date(Number(secs) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/**
+ * A message `pool.append` has just stored, from its parts: the seq and time
+ * the pool gave it, the stored tags (compact JSON) and the serialized data
+ * (JSON.stringify's text, stored as is). `raw` is built from them on first
+ * use: the same bytes as the envelope the pool would render.
+ */
+class AppendedMessage extends Message {
+  static of(seq, ns, tagsJson, text) {
+    const m = this.fromRaw(null);
+    m._seq = seq;
+    m._ns = ns;
+    m._tagsJson = tagsJson;
+    m._text = text;
+    return m;
+  }
+
+  get timeRfc3339() {
+    if (this._timeText === undefined) this._timeText = rfc3339(this._ns);
+    return this._timeText;
+  }
+
+  get raw() {
+    if (this._raw === null) {
+      this._raw = Buffer.from(
+        `{"seq":${this._seq},"time":"${this.timeRfc3339}","meta":{"tags":${this._tagsJson}},"data":${this._text}}`,
+      );
+    }
+    return this._raw;
+  }
+
+  _parsed() {
+    if (this._env === undefined) {
+      this._env = {
+        seq: Number(this._seq),
+        time: this.timeRfc3339,
+        meta: { tags: JSON.parse(this._tagsJson) },
+        data: JSON.parse(this._text),
+      };
+    }
+    return this._env;
+  }
+}
+
 /** The receipt string of a `Delivery` or a receipt (`"SEQ.N"`, `"SEQ"`, a seq number or bigint). */
 function receiptOf(r) {
   if (r instanceof Delivery) return r.receipt;
@@ -259,4 +309,4 @@ function parseMessage(payload) {
   throw makeUsage("parseMessage takes envelope bytes (Buffer), an envelope object or a Message");
 }
 
-module.exports = { Message, Delivery, receiptOf, parseMessage, setUsageFactory };
+module.exports = { Message, Delivery, AppendedMessage, receiptOf, parseMessage, setUsageFactory };

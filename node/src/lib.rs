@@ -274,6 +274,7 @@ impl Pool {
         scratch: JsBuffer,
         len: Option<u32>,
         compact: Option<bool>,
+        short: Option<bool>,
     ) -> NResult<Either<u32, JsBuffer>> {
         let d = if flush {
             Durability::Flush
@@ -295,6 +296,15 @@ impl Pool {
         let r = pool
             .append_json(data, &self.tag_list, d)
             .map_err(|e| js_err(&env, e))?;
+        // `short` (pool.append of a serialized value): only the seq and the
+        // time go back, as two little-endian u64s at the start of `scratch`;
+        // index.js builds the envelope from what it already has, if asked.
+        if short == Some(true) {
+            let mut space = scratch.into_value()?;
+            space[..8].copy_from_slice(&r.seq.to_le_bytes());
+            space[8..16].copy_from_slice(&r.timestamp_ns.to_le_bytes());
+            return Ok(Either::A(16));
+        }
         // The envelope carries what was stored: the library's compaction of
         // the input (known valid now) and the tags as encoded above. Text
         // from JSON.stringify (`compact`) has no whitespace between tokens:
@@ -318,6 +328,16 @@ impl Pool {
         self.out.clear();
         msg.write_envelope(&mut self.out).map_err(|e| js_err(&env, e))?;
         emit(&env, &self.out, scratch)
+    }
+
+    /// The tags of the previous JSON append as stored (a compact JSON array).
+    #[napi(js_name = "_storedTagsJson")]
+    pub fn stored_tags_json(&self) -> String {
+        if self.tags.is_empty() {
+            "[]".to_string()
+        } else {
+            String::from_utf8_lossy(&self.tags).into_owned()
+        }
     }
 
     /// Appends a Lite3 document; returns its sequence number.
