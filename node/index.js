@@ -324,7 +324,7 @@ Pool.prototype.append = function append(value, tags, durability) {
     this._tags = list.slice();
   }
   if (this._tagsJson === undefined) this._tagsJson = this._storedTagsJson();
-  return AppendedMessage.of(scratch.readBigUInt64LE(0), scratch.readBigUInt64LE(8), this._tagsJson, text);
+  return AppendedMessage.of(scratch, this._tagsJson, text);
 };
 
 /** Message `seq` as a `Message`. */

@@ -245,24 +245,38 @@ function rfc3339(ns) {
  * use: the same bytes as the envelope the pool would render.
  */
 class AppendedMessage extends Message {
-  static of(seq, ns, tagsJson, text) {
+  /**
+   * From the 16 bytes the addon wrote at `at` in `buf` (seq, then time in
+   * ns, little-endian u64s), read as 32-bit halves: BigInts are made only
+   * when asked for.
+   */
+  static of(buf, tagsJson, text) {
     const m = this.fromRaw(null);
-    m._seq = seq;
-    m._ns = ns;
+    const hi = buf.readUInt32LE(4);
+    // A seq below 2^53 is exact as a number; beyond, a bigint at once.
+    if (hi < 0x200000) m._seqN = buf.readUInt32LE(0) + hi * 4294967296;
+    else m._seq = buf.readBigUInt64LE(0);
+    m._tLo = buf.readUInt32LE(8);
+    m._tHi = buf.readUInt32LE(12);
     m._tagsJson = tagsJson;
     m._text = text;
     return m;
   }
 
+  get seq() {
+    if (this._seq === undefined) this._seq = BigInt(this._seqN);
+    return this._seq;
+  }
+
   get timeRfc3339() {
-    if (this._timeText === undefined) this._timeText = rfc3339(this._ns);
+    if (this._timeText === undefined) this._timeText = rfc3339((BigInt(this._tHi) << 32n) | BigInt(this._tLo));
     return this._timeText;
   }
 
   get raw() {
     if (this._raw === null) {
       this._raw = Buffer.from(
-        `{"seq":${this._seq},"time":"${this.timeRfc3339}","meta":{"tags":${this._tagsJson}},"data":${this._text}}`,
+        `{"seq":${this._seqN ?? this._seq},"time":"${this.timeRfc3339}","meta":{"tags":${this._tagsJson}},"data":${this._text}}`,
       );
     }
     return this._raw;
@@ -271,7 +285,7 @@ class AppendedMessage extends Message {
   _parsed() {
     if (this._env === undefined) {
       this._env = {
-        seq: Number(this._seq),
+        seq: this._seqN ?? Number(this._seq),
         time: this.timeRfc3339,
         meta: { tags: JSON.parse(this._tagsJson) },
         data: JSON.parse(this._text),
