@@ -322,6 +322,10 @@ export interface RemotePoolInfo {
   bytes_used: number | null;
   created: string;
   metrics: RemotePoolMetrics | null;
+  /** The pool's id (32 hex digits), given at create; a copy keeps it. */
+  id?: string;
+  /** How many consumer groups the pool has (null from a write-only server). */
+  groups?: number | null;
   [field: string]: unknown;
 }
 
