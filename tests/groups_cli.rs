@@ -266,3 +266,62 @@ fn protect_makes_append_fail_busy_with_a_hint() {
     let info: Value = serde_json::from_str(&e.ok(&["info", "jobs", "--json"])).unwrap();
     assert_eq!(info["pool"]["bounds"]["oldest"], 1, "nothing was overwritten");
 }
+
+/// Runs `pls args` and fails the test if it has not ended within 20 s.
+fn bounded(env: &Env, args: &[&str]) -> Output {
+    let mut child = env
+        .cmd(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("pls {args:?} did not end within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn damaged_books_are_refused_as_corrupt_at_once_and_the_group_can_be_deleted() {
+    let env = Env::new();
+    env.append(3);
+    env.ok(&["consume", "jobs", "-g", "w", "--max", "1"]);
+    // The ack floor and the next seq (bytes 512..528 of the group file)
+    // overwritten with words no step can leave: a floor far past the next.
+    let file = env.pools().join("jobs.plasmite.groups").join("w.group");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[512..520].copy_from_slice(&7u64.to_le_bytes());
+    bytes[520..528].copy_from_slice(&(u64::MAX - 5).to_le_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    for args in [
+        &["consume", "jobs", "-g", "w", "--max", "1"][..],
+        &["group", "info", "jobs", "w", "--json"],
+        &["ack", "jobs", "-g", "w", "1"],
+    ] {
+        let out = bounded(&env, args);
+        assert_eq!(out.status.code(), Some(7), "pls {args:?}: {out:?}");
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(err["error"]["kind"], "Corrupt", "{err}");
+        assert!(
+            err["error"]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("pls group delete"),
+            "{err}"
+        );
+    }
+    let out = bounded(&env, &["doctor", "jobs"]);
+    assert_eq!(out.status.code(), Some(7));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("books are damaged"),
+        "{out:?}"
+    );
+    env.ok(&["group", "delete", "jobs", "w"]);
+    let out = bounded(&env, &["doctor", "jobs"]);
+    assert!(out.status.success(), "{out:?}");
+}

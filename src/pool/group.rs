@@ -941,6 +941,21 @@ impl Group {
         if self.map.atomic_u64(OFF_LOG_COUNT).load(Ordering::Relaxed) != 0 {
             rollback(&self.map, HEADER + self.capacity * SLOT_LEN).map_err(|e| e.with_path(&self.path))?;
         }
+        // Every walk of the books goes from the ack floor to the next seq:
+        // words that no step can leave (damage, not a crash) are refused
+        // here, before any walk could run for 2^64 steps.
+        let (floor, next) = (self.word(W_FLOOR), self.word(W_NEXT));
+        if floor > next || next - floor > self.capacity {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "group {:?}: its books are damaged (ack floor {floor}, next seq {next}, window {})",
+                    self.name, self.capacity
+                ),
+            )
+            .with_path(&self.path)
+            .with_hint("delete the group (pls group delete POOL GROUP) and create it again"));
+        }
         let mut seen = [0u8; 16];
         self.map.read(OFF_BOOT_DEADLINES, &mut seen);
         if seen != lock::boot_id() {
