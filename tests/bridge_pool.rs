@@ -223,3 +223,30 @@ fn a_replicated_message_keeps_data_and_tags_and_shows_its_origin() {
         src.id_hex().unwrap().as_str()
     );
 }
+
+#[test]
+fn a_nats_url_the_client_cannot_use_is_a_usage_error_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &[
+            "bridge",
+            "out",
+            "p",
+            "garbage://x",
+            "--stream",
+            "S",
+            "--subject",
+            "s",
+        ][..],
+        &["bridge", "in", "garbage://x", "--stream", "S", "p"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pls"))
+            .args(args)
+            .env("PLASMITE_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "pls {args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("garbage"), "{err}");
+    }
+}

@@ -46,6 +46,7 @@ pub struct OutArgs {
     /// Pool name or path
     pub pool: String,
     /// NATS server URL (nats://HOST:PORT)
+    #[arg(value_parser = nats_url)]
     pub url: String,
     /// JetStream stream (created with file storage when missing)
     #[arg(long, value_name = "NAME")]
@@ -78,6 +79,7 @@ pub struct OutArgs {
 #[derive(Debug, Args)]
 pub struct InArgs {
     /// NATS server URL (nats://HOST:PORT)
+    #[arg(value_parser = nats_url)]
     pub url: String,
     /// JetStream stream to read
     #[arg(long, value_name = "NAME")]
@@ -156,6 +158,18 @@ fn parse_since(s: &str) -> Result<Since, Error> {
     plasmite::parse_time(t)
         .map(Since::Time)
         .map_err(|e| Error::usage(format!("--since {s:?}: {}", e.message())))
+}
+
+/// Checks a NATS server URL (or a comma-separated list) as the client will
+/// read it: a URL it cannot use is a usage error now, not a server to wait
+/// for.
+fn nats_url(s: &str) -> Result<String, String> {
+    for part in s.split(',') {
+        part.trim()
+            .parse::<async_nats::ServerAddr>()
+            .map_err(|e| format!("{part:?}: {e}"))?;
+    }
+    Ok(s.to_string())
 }
 
 /// Runs `pls bridge`.
