@@ -1196,6 +1196,9 @@ impl Group {
                         txn.set(so + 8, state | ST_ACKED);
                         txn.set(W_PENDING, txn.get(W_PENDING).saturating_sub(1));
                         txn.set(W_LOST_PENDING, txn.get(W_LOST_PENDING) + 1);
+                        if seq == txn.get(W_FLOOR) {
+                            self.advance_floor(&mut txn);
+                        }
                         txn.commit();
                         gap.get_or_insert((seq, 0)).1 += 1;
                     }
@@ -1323,7 +1326,10 @@ impl Group {
         .with_hint("they are counted as lost (pls group info); claim again to go on, or give the pool a larger --size")
     }
 
-    /// Moves the ack floor past acked slots. Under the lock.
+    /// Moves the ack floor past acked slots. Under the lock, in the same
+    /// step as the ack that settled the floor's message (a kill between
+    /// the two would leave the floor on an acked slot, where no later ack
+    /// moves it).
     fn advance_floor(&self, txn: &mut Txn<'_>) {
         let next = txn.get(W_NEXT);
         let mut floor = txn.get(W_FLOOR);
@@ -1335,7 +1341,6 @@ impl Group {
             floor += 1;
         }
         txn.set(W_FLOOR, floor);
-        txn.commit();
     }
 
     /// Moves a message delivered `deliveries` times (the maximum) to the
@@ -1382,10 +1387,10 @@ impl Group {
             } else {
                 txn.set(W_LOST_PENDING, txn.get(W_LOST_PENDING) + 1);
             }
-            txn.commit();
             if seq == floor {
                 self.advance_floor(&mut txn);
             }
+            txn.commit();
         }
         Ok(())
     }
@@ -1488,11 +1493,11 @@ impl Group {
             txn.set(so + 8, state | ST_ACKED);
             txn.set(W_PENDING, txn.get(W_PENDING).saturating_sub(1));
             txn.set(W_ACKED, txn.get(W_ACKED) + 1);
-            txn.commit();
             if r.seq == floor {
                 self.advance_floor(&mut txn);
                 moved_floor = true;
             }
+            txn.commit();
             out.push(AckOutcome::Acked);
         }
         drop(guard);
