@@ -524,7 +524,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__bridge__subcmd__in)
-            opts="-q -h --stream --subject --consumer --since --once --batch --durability --create --size --quiet --dir --color --help"
+            opts="-q -h --stream --subject --consumer --since --once --timeout --batch --durability --create --size --quiet --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +543,10 @@ _pls() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -574,7 +578,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__bridge__subcmd__out)
-            opts="-q -h --stream --subject --subject-from-tag --since --once --window --durability --quiet --dir --color --help"
+            opts="-q -h --stream --subject --subject-from-tag --since --once --timeout --window --durability --quiet --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,6 +593,10 @@ _pls() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

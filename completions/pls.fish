@@ -463,6 +463,7 @@ complete -c pls -n "__fish_pls_using_subcommand bridge; and not __fish_seen_subc
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l stream -d 'JetStream stream (created with file storage when missing)' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l subject -d 'Subject to publish to' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l since -d 'Start here instead of the stored position: a seq (42), a duration ago (5m) or an RFC 3339 time' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l timeout -d 'Fail (exit 8) when the server has been out of reach this long (0: never; default: 30s with --once, never without)' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l window -d 'Publishes waiting for their acknowledgement at most' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from out" -l durability -d 'How the position is stored in the pool: fast, or flush (synced)' -r -f -a "fast\t'In the shared mapping (survives a crash of the bridge, not a power cut)'
 flush\t'Synced to the device'"
@@ -478,6 +479,7 @@ complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcomma
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l subject -d 'Only messages on this subject (wildcards allowed)' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l consumer -d 'Durable consumer name (default: pls- and the pool id\'s first 16 hex digits)' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l since -d 'Where a new consumer starts when the pool has no position for the stream yet: a stream seq (42), a duration ago (5m) or an RFC 3339 time' -r
+complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l timeout -d 'Fail (exit 8) when the server has been out of reach this long (0: never; default: 30s with --once, never without)' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l batch -d 'Messages appended per batch at most' -r
 complete -c pls -n "__fish_pls_using_subcommand bridge; and __fish_seen_subcommand_from in" -l durability -d 'fast: appends in the shared mapping; flush: synced before each acknowledgement' -r -f -a "fast\t'In the shared mapping (survives a crash of the bridge, not a power cut)'
 flush\t'Synced to the device'"

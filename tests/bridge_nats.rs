@@ -518,3 +518,55 @@ fn once_since_and_subject_from_tag() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert_eq!(mark(pool.path(), "out:C"), 31);
 }
+
+#[test]
+fn once_gives_up_on_a_server_that_stays_down() {
+    // No nats-server needed: nothing listens on the port.
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path(), "p", 3);
+    let url = format!("nats://127.0.0.1:{}", free_port());
+    let t0 = Instant::now();
+    let out = pls(dir.path())
+        .args([
+            "bridge",
+            "out",
+            "p",
+            &url,
+            "--stream",
+            "S",
+            "--subject",
+            "s",
+            "--once",
+            "--timeout",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(8), "{err}");
+    assert!(err.contains("waiting for"), "{err}");
+    assert!(err.contains("gave up on") && err.contains("--timeout"), "{err}");
+    assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
+    // The same for the inbound direction, and nothing was appended.
+    let out = pls(dir.path())
+        .args([
+            "bridge",
+            "in",
+            &url,
+            "--stream",
+            "S",
+            "p",
+            "--once",
+            "--timeout",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(8),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&dir.path().join("p.plasmite")), 3);
+}

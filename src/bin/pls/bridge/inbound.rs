@@ -46,6 +46,9 @@ pub struct InOptions {
     pub batch: usize,
     /// Appends (and the mark with them): `Fast` or `Flush`.
     pub durability: Durability,
+    /// How long the server may stay out of reach before the command
+    /// fails (`None`: forever; see `give_up_after`).
+    pub give_up: Option<std::time::Duration>,
     /// No status lines.
     pub quiet: bool,
 }
@@ -63,7 +66,7 @@ pub fn run_in(pool: &Pool, o: &InOptions) -> Result<(), Error> {
     };
     let mut applied_total = 0u64;
     let mut span = None;
-    let result = run_sessions(&status, &o.url, |rt| {
+    let result = run_sessions(&status, &o.url, o.give_up, |rt| {
         rt.block_on(session(
             pool,
             o,

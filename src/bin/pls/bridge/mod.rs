@@ -120,12 +120,19 @@ pub fn subject_token(tag: &str) -> String {
 /// Runs sessions until one ends the command: `Ok(true)` when it finished
 /// (`--once` drained, or interrupted), errors that retrying cannot fix end
 /// it, connection trouble is reported and retried with backoff.
+///
+/// `give_up`: how long the server may stay out of reach (connections
+/// refused or lost without progress) before the command fails with `Io`;
+/// `None`: forever.
 fn run_sessions(
     status: &Status,
     url: &str,
+    give_up: Option<Duration>,
     mut session: impl FnMut(&tokio::runtime::Runtime) -> Result<SessionEnd, Error>,
 ) -> Result<(), Error> {
     let mut attempt = 0u32;
+    // Since when the server has been out of reach.
+    let mut out_of_reach: Option<std::time::Instant> = None;
     loop {
         if crate::signals::interrupted() {
             return Ok(());
@@ -133,30 +140,55 @@ fn run_sessions(
         let rt = runtime()?;
         let end = session(&rt);
         rt.shutdown_background();
-        match end {
+        let why = match end {
             Ok(SessionEnd::Finished) => return Ok(()),
             Ok(SessionEnd::Lost { progressed }) => {
                 if progressed {
                     attempt = 0;
+                    out_of_reach = None;
                 }
-                let wait = backoff(attempt);
-                status.say(format!("connection to {url} lost; reconnecting in {wait:?}"));
-                sleep_interruptibly(wait);
-                attempt += 1;
+                "connection lost".to_string()
             }
-            Err(e) if retryable(&e) => {
-                let wait = backoff(attempt);
-                status.say(format!(
-                    "waiting for {url}: {}; retrying in {wait:?}",
-                    e.message()
-                ));
-                sleep_interruptibly(wait);
-                attempt += 1;
-            }
+            Err(e) if retryable(&e) => e.message().to_string(),
             Err(e) => return Err(e),
+        };
+        let since = *out_of_reach.get_or_insert_with(std::time::Instant::now);
+        let mut wait = backoff(attempt);
+        if let Some(limit) = give_up {
+            let left = limit.saturating_sub(since.elapsed());
+            if left.is_zero() {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!("gave up on {url}: out of reach for {limit:?} ({why})"),
+                )
+                .with_hint("start the server, or wait longer with --timeout (0: forever)"));
+            }
+            wait = wait.min(left);
         }
+        if why == "connection lost" {
+            status.say(format!("connection to {url} lost; reconnecting in {wait:?}"));
+        } else {
+            status.say(format!("waiting for {url}: {why}; retrying in {wait:?}"));
+        }
+        sleep_interruptibly(wait);
+        attempt += 1;
     }
 }
+
+/// `--timeout`: as given (0: forever), else 30 s with `--once` (a cron
+/// run does not wait forever for a server that is down) and forever
+/// without.
+pub fn give_up_after(timeout: Option<Duration>, once: bool) -> Option<Duration> {
+    match timeout {
+        Some(d) if d.is_zero() => None,
+        Some(d) => Some(d),
+        None if once => Some(ONCE_GIVE_UP),
+        None => None,
+    }
+}
+
+/// How long `--once` waits for a server out of reach, by default.
+pub const ONCE_GIVE_UP: Duration = Duration::from_secs(30);
 
 /// Failures of the NATS side (`Io` errors without a pool path) are retried;
 /// pool errors and refusals of the configuration (`Usage`) are not.
@@ -200,6 +232,17 @@ mod tests {
     fn tags_map_to_subject_tokens() {
         assert_eq!(subject_token("eu-west_1"), "eu-west_1");
         assert_eq!(subject_token("a.b c*>"), "a_b_c__");
+    }
+
+    #[test]
+    fn once_gives_up_after_30_s_unless_told() {
+        assert_eq!(give_up_after(None, true), Some(ONCE_GIVE_UP));
+        assert_eq!(give_up_after(None, false), None);
+        assert_eq!(give_up_after(Some(Duration::ZERO), true), None);
+        assert_eq!(
+            give_up_after(Some(Duration::from_secs(5)), false),
+            Some(Duration::from_secs(5))
+        );
     }
 
     #[test]

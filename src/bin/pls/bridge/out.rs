@@ -41,6 +41,9 @@ pub struct OutOptions {
     pub window: usize,
     /// How the position is stored (`Flush`: synced each time).
     pub durability: Durability,
+    /// How long the server may stay out of reach before the command
+    /// fails (`None`: forever; see `give_up_after`).
+    pub give_up: Option<std::time::Duration>,
     /// No status lines.
     pub quiet: bool,
 }
@@ -88,7 +91,7 @@ pub fn run_out(pool: &Pool, o: &OutOptions) -> Result<(), Error> {
         handed: 0,
         span: None,
     };
-    let result = run_sessions(&status, &o.url, |rt| {
+    let result = run_sessions(&status, &o.url, o.give_up, |rt| {
         rt.block_on(session(pool, o, &id, &mark_name, &status, &mut p))
     });
     save_mark(pool, &mark_name, &mut p, o.durability)?;

@@ -17,7 +17,8 @@ pub fn completions(a: CompletionsArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-/// The man pages: `pls.1` and one `pls-COMMAND.1` per command.
+/// The man pages: `pls.1` and one `pls-COMMAND.1` per command, down to
+/// nested commands (`pls-bridge-out.1`, `pls-group-create.1`).
 pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
     let cmd = super::vocab::command();
     let mut pages = Vec::new();
@@ -26,16 +27,25 @@ pub fn man_pages() -> Result<Vec<(String, Vec<u8>)>, Error> {
         .render(&mut root)
         .map_err(|e| Error::io("cannot render man page", e))?;
     pages.push(("pls.1".to_string(), root));
+    add_pages(&cmd, "pls", &mut pages)?;
+    Ok(pages)
+}
+
+fn add_pages(cmd: &clap::Command, prefix: &str, pages: &mut Vec<(String, Vec<u8>)>) -> Result<(), Error> {
     for sub in cmd.get_subcommands() {
-        let name = format!("pls-{}", sub.get_name());
-        let sub = sub.clone().name(name.clone()).bin_name(name.clone());
+        if sub.get_name() == "help" {
+            continue;
+        }
+        let name = format!("{prefix}-{}", sub.get_name());
+        let page_cmd = sub.clone().name(name.clone()).bin_name(name.clone());
         let mut page = Vec::new();
-        clap_mangen::Man::new(sub)
+        clap_mangen::Man::new(page_cmd)
             .render(&mut page)
             .map_err(|e| Error::io("cannot render man page", e))?;
         pages.push((format!("{name}.1"), page));
+        add_pages(sub, &name, pages)?;
     }
-    Ok(pages)
+    Ok(())
 }
 
 pub fn man(a: ManArgs) -> Result<Outcome, Error> {
