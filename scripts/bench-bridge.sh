@@ -7,13 +7,18 @@
 # run (its utime+stime from /proc/PID/stat divided by the wall time; 100% is
 # one core) and the bridge's own (from /usr/bin/time), so the bottleneck is
 # visible. BENCH_OUT_ARGS adds flags to the out run (e.g. "--window 1024"). Targets: >= 200,000 msg/s each way.
+# PLS_BIN runs another build of pls instead of this checkout's.
 # Usage: scripts/bench-bridge.sh [N]   (default 500000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-500000}"
 command -v nats-server >/dev/null || { echo "nats-server is required (apt-get install nats-server)" >&2; exit 1; }
-cargo build --release --quiet --bin pls
-pls="$PWD/target/release/pls"
+if [ -n "${PLS_BIN:-}" ]; then
+  pls="$PLS_BIN"   # another build, for a paired comparison
+else
+  cargo build --release --quiet --bin pls
+  pls="$PWD/target/release/pls"
+fi
 tmp="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 nats-server -js -sd "$tmp/js" -a 127.0.0.1 -p "$port" >"$tmp/nats.log" 2>&1 &

@@ -570,3 +570,49 @@ fn once_gives_up_on_a_server_that_stays_down() {
     );
     assert_eq!(count(&dir.path().join("p.plasmite")), 3);
 }
+
+#[test]
+fn a_stream_that_does_not_take_the_subject_is_a_usage_error() {
+    let Some(bin) = nats_server_bin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path(), "p", 5);
+    let nats = Nats::start(&bin);
+    let url = nats.url();
+    // Stream S exists, on subject "one" only.
+    run_ok(pls(dir.path()).args([
+        "bridge",
+        "out",
+        "p",
+        &url,
+        "--stream",
+        "S",
+        "--subject",
+        "one",
+        "--once",
+    ]));
+    assert_eq!(nats.messages(), 5);
+    // Publishing to "two": no stream answers. Retrying cannot fix that.
+    fill(dir.path(), "q", 5);
+    let out = pls(dir.path())
+        .args([
+            "bridge",
+            "out",
+            "q",
+            &url,
+            "--stream",
+            "S",
+            "--subject",
+            "two",
+            "--once",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no JetStream stream takes subject") && err.contains("two"),
+        "{err}"
+    );
+    assert!(err.contains("\"hint\""), "{err}");
+    assert_eq!(nats.messages(), 5);
+}

@@ -27,6 +27,9 @@ pub enum StreamStart {
     Time(u64),
 }
 
+/// Messages the pull consumer's subscription buffers (the client's default).
+const SUBSCRIPTION_CAPACITY: usize = 64 * 1024;
+
 /// What `pls bridge in` was asked.
 pub struct InOptions {
     /// `nats://HOST:PORT`.
@@ -96,7 +99,7 @@ async fn session(
     applied_total: &mut u64,
     span: &mut Option<(std::time::Instant, std::time::Instant)>,
 ) -> Result<SessionEnd, Error> {
-    let (client, mut lost) = connect(&o.url).await?;
+    let (client, mut lost) = connect(&o.url, SUBSCRIPTION_CAPACITY).await?;
     let js = jetstream::new(client);
     let stream = js
         .get_stream(&o.stream)

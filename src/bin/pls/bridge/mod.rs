@@ -71,7 +71,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 
 /// Connects once (no automatic reconnect: see the module doc). The returned
 /// watch turns true when the connection is lost.
-async fn connect(url: &str) -> Result<(async_nats::Client, tokio::sync::watch::Receiver<bool>), Error> {
+/// `subscription_capacity`: messages a subscription buffers at most.
+async fn connect(
+    url: &str,
+    subscription_capacity: usize,
+) -> Result<(async_nats::Client, tokio::sync::watch::Receiver<bool>), Error> {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let connected = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let seen = connected.clone();
@@ -88,6 +92,7 @@ async fn connect(url: &str) -> Result<(async_nats::Client, tokio::sync::watch::R
             }
         })
         .connection_timeout(Duration::from_secs(3))
+        .subscription_capacity(subscription_capacity)
         .event_callback(move |ev| {
             let tx = tx.clone();
             async move {

@@ -3,9 +3,12 @@
 //!
 //! Each message is published with `Nats-Msg-Id: POOLID:SEQ` (the server drops
 //! a second copy within the stream's duplicate window) and its seq, time and
-//! tags in headers. At most `window` publishes wait for their acks at once;
-//! the acks are taken in order, and the last seq acked is stored in the pool
-//! as the mark `out:STREAM`. A new session starts after that mark, or after
+//! tags in headers, with the reply subject `INBOX.SEQ` of one subscription the
+//! session holds: JetStream answers each publish there (the protocol's
+//! publish acknowledgement, without a request, a timer and a channel per
+//! message). At most `window` publishes wait for their acks at once; the
+//! position only moves over a prefix of acked messages, and the last seq of
+//! that prefix is stored in the pool as the mark `out:STREAM`. A new session starts after that mark, or after
 //! the stream's last message on the subject when that message is this pool's
 //! (the server had it, the mark did not yet: a kill between the ack and the
 //! mark, even longer ago than the duplicate window).
@@ -13,9 +16,10 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use async_nats::jetstream::{self, context::PublishAckFuture, stream};
-use async_nats::HeaderMap;
+use async_nats::jetstream::{self, stream};
+use async_nats::{HeaderMap, StatusCode};
 use bytes::Bytes;
+use futures_util::{FutureExt, StreamExt};
 use plasmite::{CursorOptions, Durability, Encoding, Error, ErrorKind, GapPolicy, Pool, Start};
 
 use super::{
@@ -133,12 +137,12 @@ async fn session(
     status: &Status,
     p: &mut Progress,
 ) -> Result<SessionEnd, Error> {
-    let (client, mut lost) = connect(&o.url).await?;
+    // The acks' subscription holds a whole window (a full one would drop
+    // acks, and the session would end waiting for them).
+    let (client, mut lost) = connect(&o.url, o.window + 1024).await?;
     let js = jetstream::ContextBuilder::new()
-        .timeout(Duration::from_secs(10))
-        .max_ack_inflight(o.window * 2 + 16)
-        .backpressure_on_inflight(true)
-        .build(client);
+        .timeout(ACK_WAIT)
+        .build(client.clone());
     let mut subjects = vec![o.subject.clone()];
     if o.subject_from_tag {
         subjects.push(format!("{}.>", o.subject));
@@ -159,6 +163,11 @@ async fn session(
             }
         }
     }
+    let inbox = client.new_inbox();
+    let mut acks = client
+        .subscribe(format!("{inbox}.*"))
+        .await
+        .map_err(|e| nats_error("cannot subscribe to the publish acknowledgements", e))?;
     let mut cursor = pool.cursor(CursorOptions {
         start: Start::Since(p.next),
         gaps: GapPolicy::Continue,
@@ -174,7 +183,9 @@ async fn session(
     let lost_end = |p: &Progress| SessionEnd::Lost {
         progressed: p.handed > handed_before,
     };
-    let mut window: VecDeque<(u64, PublishAckFuture)> = VecDeque::with_capacity(o.window);
+    // Seqs published in this session and not yet in the position, with
+    // whether JetStream acked each.
+    let mut window: VecDeque<(u64, bool)> = VecDeque::with_capacity(o.window);
     let mut last_mark = Instant::now();
     let mut caught_up_said = false;
     let mut skipped = 0;
@@ -182,9 +193,16 @@ async fn session(
     loop {
         if crate::signals::interrupted() {
             // Take the acks of what is on its way, then stop.
-            while let Some((seq, fut)) = window.pop_front() {
-                match tokio::time::timeout(Duration::from_secs(5), fut).await {
-                    Ok(Ok(_)) => advance(p, seq),
+            let end = Instant::now() + Duration::from_secs(5);
+            while !window.is_empty() {
+                let left = end.saturating_duration_since(Instant::now());
+                match tokio::time::timeout(left, acks.next()).await {
+                    Ok(Some(m)) => {
+                        if take_ack(&m, &mut window, o)?.is_err() {
+                            break;
+                        }
+                        settle(p, &mut window);
+                    }
                     _ => break,
                 }
             }
@@ -227,15 +245,13 @@ async fn session(
                     Bytes::copy_from_slice(&body)
                 }
             };
-            let publish = jetstream::message::PublishMessage::build()
-                .payload(payload)
-                .headers(headers);
-            let fut = tokio::select! {
-                r = js.send_publish(subject, publish) => r,
+            let reply = format!("{inbox}.{seq}");
+            let sent = tokio::select! {
+                r = client.publish_with_reply_and_headers(subject, reply, headers, payload) => r,
                 _ = lost.changed() => return Ok(lost_end(p)),
             };
-            match fut {
-                Ok(f) => window.push_back((seq, f)),
+            match sent {
+                Ok(()) => window.push_back((seq, false)),
                 Err(e) => {
                     status.say(format!("publish failed: {e}"));
                     return Ok(lost_end(p));
@@ -277,32 +293,91 @@ async fn session(
             continue;
         }
         caught_up_said = false;
-        // Take acks in order: the oldest one when the window is full or the
-        // pool has nothing more for now.
+        // Take acks when the window is full or the pool has nothing more for
+        // now: wait for one, then whatever else has arrived.
         if window.len() >= o.window || got_none {
-            let (seq, fut) = window.pop_front().expect("not empty");
-            let r = tokio::select! {
-                r = fut => r,
+            let first = tokio::select! {
+                m = tokio::time::timeout(ACK_WAIT, acks.next()) => m,
                 _ = lost.changed() => return Ok(lost_end(p)),
             };
-            match r {
-                Ok(_) => advance(p, seq),
-                Err(e) if e.kind() == jetstream::context::PublishErrorKind::StreamNotFound => {
-                    return Err(Error::new(
-                        ErrorKind::Usage,
-                        format!("no JetStream stream takes subject {:?}: {e}", o.subject),
-                    ))
-                }
-                Err(e) => {
-                    status.say(format!("publish of seq {seq} not acknowledged: {e}"));
+            let mut next = match first {
+                Ok(Some(m)) => Some(m),
+                Ok(None) => return Ok(lost_end(p)),
+                Err(_) => {
+                    status.say(format!(
+                        "publish of seq {} not acknowledged in {ACK_WAIT:?}",
+                        window.front().map_or(0, |w| w.0)
+                    ));
                     return Ok(lost_end(p));
                 }
+            };
+            while let Some(m) = next {
+                if let Err(why) = take_ack(&m, &mut window, o)? {
+                    status.say(why);
+                    return Ok(lost_end(p));
+                }
+                next = acks.next().now_or_never().flatten();
             }
+            settle(p, &mut window);
             if p.marked.is_none_or(|m| p.next > m + MARK_EVERY) || last_mark.elapsed() >= MARK_INTERVAL {
                 save_mark(pool, mark_name, p, o.durability)?;
                 last_mark = Instant::now();
             }
         }
+    }
+}
+
+/// How long a publish may wait for its acknowledgement before the session
+/// is taken for lost.
+const ACK_WAIT: Duration = Duration::from_secs(10);
+
+/// Records one publish acknowledgement (its subject ends with the seq).
+/// `Ok(Err(why))`: JetStream refused that message (the session ends and
+/// the next one resends from the position); `Err`: no stream takes the
+/// subject, which retrying cannot fix.
+fn take_ack(
+    m: &async_nats::Message,
+    window: &mut VecDeque<(u64, bool)>,
+    o: &OutOptions,
+) -> Result<Result<(), String>, Error> {
+    let Some(seq) = m.subject.rsplit('.').next().and_then(|t| t.parse::<u64>().ok()) else {
+        return Ok(Ok(()));
+    };
+    if m.status == Some(StatusCode::NO_RESPONDERS) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("no JetStream stream takes subject {:?}", o.subject),
+        )
+        .with_hint(format!(
+            "stream {} exists for other subjects: give one of them with --subject, or another --stream",
+            o.stream
+        )));
+    }
+    if m.status.is_some_and(|s| !s.is_success()) || memchr_error(&m.payload) {
+        let why = serde_json::from_slice::<serde_json::Value>(&m.payload)
+            .ok()
+            .and_then(|v| v["error"]["description"].as_str().map(str::to_owned))
+            .or_else(|| m.description.clone())
+            .unwrap_or_else(|| String::from_utf8_lossy(&m.payload).into_owned());
+        return Ok(Err(format!("publish of seq {seq} not acknowledged: {why}")));
+    }
+    if let Ok(i) = window.binary_search_by_key(&seq, |w| w.0) {
+        window[i].1 = true;
+    }
+    Ok(Ok(()))
+}
+
+/// Whether an acknowledgement's JSON carries an `"error"` member (a
+/// successful one is `{"stream":…,"seq":…}`, maybe with `"duplicate"`).
+fn memchr_error(payload: &[u8]) -> bool {
+    payload.windows(7).any(|w| w == b"\"error\"")
+}
+
+/// Moves the position over the acked prefix of the window.
+fn settle(p: &mut Progress, window: &mut VecDeque<(u64, bool)>) {
+    while let Some(&(seq, true)) = window.front() {
+        window.pop_front();
+        advance(p, seq);
     }
 }
 
