@@ -6,7 +6,8 @@
 # over), the wall time of each run, and nats-server's CPU share over the same
 # run (its utime+stime from /proc/PID/stat divided by the wall time; 100% is
 # one core) and the bridge's own (from /usr/bin/time), so the bottleneck is
-# visible. BENCH_OUT_ARGS adds flags to the out run (e.g. "--window 1024"). Targets: >= 200,000 msg/s each way.
+# visible. BENCH_OUT_ARGS and BENCH_IN_ARGS add flags to the out and in runs
+# (e.g. "--window 1024", "--batch 16384"). Targets: >= 200,000 msg/s each way.
 # PLS_BIN runs another build of pls instead of this checkout's.
 # Usage: scripts/bench-bridge.sh [N]   (default 500000)
 set -euo pipefail
@@ -58,4 +59,4 @@ run() { # label, command...
 }
 echo "pls bridge, $n messages of 256 B, nats-server $(nats-server --version | awk '{print $NF}'), file storage"
 run out "$pls" --dir "$tmp" bridge out src "$url" --stream BENCH --subject bench --once ${BENCH_OUT_ARGS:-}
-run in "$pls" --dir "$tmp" bridge in "$url" --stream BENCH dst --create --size 512M --once
+run in "$pls" --dir "$tmp" bridge in "$url" --stream BENCH dst --create --size 512M --once ${BENCH_IN_ARGS:-}

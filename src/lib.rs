@@ -64,3 +64,5 @@ pub use pool::{
     GroupInfo, GroupOptions, GroupStart, DEFAULT_GROUP_CAPACITY, MAX_CONSUMERS, MAX_GROUPS,
     MAX_GROUP_CAPACITY, MAX_GROUP_NAME,
 };
+/// What one evaluation of a [`Filter`] expression may spend.
+pub use pool::{FILTER_MAX_STACK, FILTER_MAX_STEPS};

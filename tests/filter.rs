@@ -602,3 +602,127 @@ fn library_filter_in_a_cursor() {
     assert_eq!((e.kind(), e.seq()), (ErrorKind::Usage, Some(2)));
     assert_eq!(cursor.try_next().unwrap().unwrap().seq, 3);
 }
+
+/// Runs `pls` with a bound: a regression that hangs fails here instead of
+/// hanging the suite.
+fn run_bounded(dir: &Path, args: &[&str]) -> Output {
+    let child = pls()
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PLASMITE_TOKEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(o) => o.unwrap(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &id.to_string()])
+                .status();
+            panic!("pls {args:?} did not end within 60 s");
+        }
+    }
+}
+
+const ENDLESS: &[(&str, &str)] = &[
+    ("def f: f; f", "evaluation steps"),
+    ("last(range(1e15)) > 0", "evaluation steps"),
+    ("[range(1e12)] | length > 0", "evaluation steps"),
+    ("[repeat(1)] | length > 0", "evaluation steps"),
+    ("def f: 1 + f; f > 0", "recursed too deep"),
+    ("def f: [f]; f | length > 0", "recursed too deep"),
+];
+
+#[test]
+fn endless_or_bottomless_expressions_are_stopped_as_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path());
+    for (expr, why) in ENDLESS {
+        let o = run_bounded(dir.path(), &["tail", "p", "--where", expr]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{expr}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let e = error_of(&o);
+        assert_eq!(e["kind"], "Usage", "{expr}");
+        assert_eq!(e["seq"], 1, "{expr}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(msg.contains(expr) && msg.contains(why), "{expr}: {msg}");
+    }
+}
+
+#[test]
+fn the_stack_budget_fits_a_default_thread_and_deep_data() {
+    // This test's thread has Rust's default 2 MiB stack: the 1 MiB budget
+    // stops the recursion before the thread's stack overflows.
+    let dir = tempfile::tempdir().unwrap();
+    let pool = Client::new(dir.path()).create_pool("p", 1 << 20).unwrap();
+    let mut deep = "0".to_string();
+    for _ in 0..511 {
+        deep = format!("[{deep}]");
+    }
+    pool.append_json(
+        format!(r#"{{"deep":{deep}}}"#).as_bytes(),
+        &[] as &[&str],
+        Durability::Fast,
+    )
+    .unwrap();
+    let first = |exprs: &[&str]| {
+        let filter = Filter::new(exprs).unwrap();
+        let mut c = pool
+            .cursor(CursorOptions {
+                filter: Some(filter),
+                ..Default::default()
+            })
+            .unwrap();
+        c.try_next().map(|m| m.map(|m| m.seq))
+    };
+    // Walking data nested as deep as a message may be is within budget
+    // (walk's frames are larger: 110 levels of it, in a debug build too).
+    for expr in [
+        "[..] | length > 500",
+        "[paths] | length > 500",
+        "(.data.deep | getpath([range(400) | 0]) | walk(.) | tostring | length) > 200",
+    ] {
+        assert_eq!(first(&[expr]).unwrap(), Some(1), "{expr}");
+    }
+    // A recursive definition a few hundred calls deep (a debug build's
+    // frames are several times larger).
+    let depth = if cfg!(debug_assertions) { 30 } else { 400 };
+    let ok = format!("def f: if . > 0 then (. - 1 | f) + 1 else 0 end; ({depth} | f) == {depth}");
+    assert_eq!(first(&[ok.as_str()]).unwrap(), Some(1));
+    for (expr, why) in ENDLESS {
+        let e = first(&[expr]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage, "{expr}");
+        assert!(e.message().contains(why), "{expr}: {e}");
+    }
+    // And the filter still works after a stopped evaluation on this thread.
+    assert_eq!(first(&[".data.deep | length == 1"]).unwrap(), Some(1));
+}
+
+#[test]
+fn a_bottomless_remote_expression_does_not_take_the_server_down() {
+    let s = Server::start(&[]);
+    fill(&s.dir);
+    for (expr, why) in ENDLESS {
+        let r = s.get(&format!("/v0/pools/p/tail?timeout_ms=200&where={}", enc(expr)));
+        assert!(r.text().contains(why), "{expr}: {} {}", r.status, r.text());
+    }
+    // Still serving.
+    let r = s.get(&format!(
+        "/v0/pools/p/tail?timeout_ms=200&where={}",
+        enc(".data.n == 3")
+    ));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.lines().len(), 1);
+}

@@ -82,6 +82,9 @@ impl Follow {
             let me = Arc::clone(self);
             std::thread::Builder::new()
                 .name("plasmite-follow".into())
+                // Room for a `where` filter's evaluation (the library stops one at
+                // 1 MiB of stack).
+                .stack_size(4 << 20)
                 .spawn(move || me.run())
                 .expect("cannot start the plasmite follower thread");
         }

@@ -287,6 +287,9 @@ impl Group {
             let me = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name("plasmite-group".into())
+                // Room for a `where` filter's evaluation (the library stops one at
+                // 1 MiB of stack).
+                .stack_size(4 << 20)
                 .spawn(move || me.run())
                 .map_err(|e| js_err(&env, plasmite::Error::io("cannot start the group's thread", e)))?;
         }

@@ -4,16 +4,93 @@
 
 use std::sync::Arc;
 
+use std::cell::Cell;
+
+use jaq_core::data::{DataT, HasLut};
 use jaq_core::load::{self, Arena, File, Loader};
 use jaq_core::native::Fun;
-use jaq_core::{data::JustLut, Compiler, Ctx, Vars};
+use jaq_core::{Compiler, Ctx, Lut, Vars};
 use jaq_json::Val;
 
 use super::{Encoding, MessageRef};
 use crate::error::{Error, Result};
 
-type Data = JustLut<Val>;
 type Compiled = jaq_core::Filter<Data>;
+
+/// Evaluation steps one expression may take on one message: a step is a
+/// term of the expression evaluated, or a value produced by `range`. Far
+/// more than a test of a message takes (`.data.items | any(.p > 9)` over
+/// 1,000 items: about 10,000), few enough to stop a loop within a second.
+pub const FILTER_MAX_STEPS: u64 = 4_000_000;
+
+/// Stack one evaluation may grow by: deep recursion stops here rather than
+/// overflowing the thread's stack (which aborts the process). Enough for
+/// `..`, `paths` or `walk` over data nested as deep as a message may be
+/// (512 levels), or a recursive definition about 500 calls deep (in a
+/// release build; a debug build's frames are larger). A thread
+/// that runs filters needs this much stack free: Rust's spawned threads
+/// have 2 MiB, a main thread 8 MiB, the server's connection threads 4 MiB.
+pub const FILTER_MAX_STACK: usize = 1 << 20;
+
+/// The jaq data of an evaluation: the compiled filter's table, and the
+/// budget that every step is charged to.
+struct Data;
+
+impl DataT for Data {
+    type V<'a> = Val;
+    type Data<'a> = Run<'a>;
+}
+
+#[derive(Clone)]
+struct Run<'a> {
+    lut: &'a Lut<Data>,
+    budget: &'a Budget,
+}
+
+impl<'a> HasLut<'a, Data> for Run<'a> {
+    // jaq looks up the table for every term it evaluates: that is where a
+    // step is charged.
+    fn lut(&self) -> &'a Lut<Data> {
+        self.budget.step();
+        self.lut
+    }
+}
+
+/// What an evaluation may still spend.
+struct Budget {
+    steps: Cell<u64>,
+    /// An address in the frame that started the evaluation.
+    stack_base: usize,
+}
+
+/// Why an evaluation was stopped (the unwind payload that carries it out
+/// of jaq's frames to `Expr::matches`).
+#[derive(Debug, Clone, Copy)]
+enum OverBudget {
+    Steps,
+    Stack,
+}
+
+impl Budget {
+    #[inline]
+    fn step(&self) {
+        let left = self.steps.get();
+        let probe = 0u8;
+        let depth = self.stack_base.abs_diff(std::ptr::addr_of!(probe) as usize);
+        if left == 0 || depth > FILTER_MAX_STACK {
+            let why = if left == 0 {
+                OverBudget::Steps
+            } else {
+                OverBudget::Stack
+            };
+            // Unwinds without the panic hook (nothing is printed); caught
+            // in `Expr::matches`. jaq holds no locks and no shared state
+            // across a step, so dropping its half-run iterators is sound.
+            std::panic::resume_unwind(Box::new(why));
+        }
+        self.steps.set(left - 1);
+    }
+}
 
 /// Compiled jq expressions that decide which messages are delivered.
 ///
@@ -30,6 +107,13 @@ type Compiled = jaq_core::Filter<Data>;
 /// Each message is parsed once, straight into jaq's value type, and only
 /// what the expressions can observe of it is built (an expression that only
 /// reads `.data.n` gets an envelope holding just that member).
+///
+/// An expression is stopped, as a `Usage` error naming it (with the
+/// message's seq), when on one message it takes more than [`FILTER_MAX_STEPS`]
+/// evaluation steps (an endless loop, `[range(1e12)]`) or recursion grows
+/// the stack by more than [`FILTER_MAX_STACK`] (`def f: 1 + f; f`): neither hangs
+/// nor crashes the process. What an evaluation allocates is not bounded
+/// (`"x" * 1e9` builds a gigabyte).
 ///
 /// Expressions see no environment: `env` is an empty object (a server must
 /// not show its environment to its clients), `debug`, `stderr` and `input`
@@ -152,7 +236,44 @@ impl Filter {
 
 impl Expr {
     fn matches(&self, input: Val, seq: u64) -> Result<bool> {
-        let ctx = Ctx::<Data>::new(&self.compiled.lut, Vars::new([]));
+        let probe = 0u8;
+        let budget = Budget {
+            steps: Cell::new(FILTER_MAX_STEPS),
+            stack_base: std::ptr::addr_of!(probe) as usize,
+        };
+        let run = Run {
+            lut: &self.compiled.lut,
+            budget: &budget,
+        };
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.first_verdict(run, input)));
+        match outcome {
+            Ok(verdict) => verdict.map_err(|e| if seq > 0 { e.with_seq(seq) } else { e }),
+            Err(payload) => match payload.downcast_ref::<OverBudget>() {
+                Some(why) => {
+                    let (what, hint) = match why {
+                        OverBudget::Steps => (
+                            format!("took more than {FILTER_MAX_STEPS} evaluation steps"),
+                            "a filter tests one message; a loop or a huge range never ends in time",
+                        ),
+                        OverBudget::Stack => (
+                            "recursed too deep".to_string(),
+                            "a recursive definition needs a base case (and stays shallow)",
+                        ),
+                    };
+                    let e = Error::usage(format!("filter expression `{}` {what} on one message", self.text))
+                        .with_hint(hint);
+                    Err(if seq > 0 { e.with_seq(seq) } else { e })
+                }
+                None => std::panic::resume_unwind(payload),
+            },
+        }
+    }
+
+    /// The first decisive output of the expression: `true` passes, `false`
+    /// and `null` go on, other values are a `Usage` error.
+    fn first_verdict(&self, run: Run<'_>, input: Val) -> Result<bool> {
+        let ctx = Ctx::<Data>::new(run, Vars::new([]));
         for out in self.compiled.id.run((ctx, input)) {
             match out {
                 Ok(Val::Bool(true)) => return Ok(true),
@@ -167,12 +288,11 @@ impl Expr {
                         shown.truncate(end);
                         shown.push_str("...");
                     }
-                    let e = Error::usage(format!(
+                    return Err(Error::usage(format!(
                         "filter expression `{}` output {shown}, not true, false or null",
                         self.text
                     ))
-                    .with_hint("a filter must output true or false, e.g. `.data.kind == \"deploy\"`");
-                    return Err(if seq > 0 { e.with_seq(seq) } else { e });
+                    .with_hint("a filter must output true or false, e.g. `.data.kind == \"deploy\"`"));
                 }
                 // An evaluation error (a missing field used as a string, a
                 // type mismatch, `error(...)`) is no match.
@@ -194,6 +314,9 @@ fn funs() -> impl Iterator<Item = Fun<Data>> {
             let native = match name {
                 "env" => jaq_core::Native::new(|_| box_once(Ok(Val::obj(Default::default())))),
                 "debug_empty" | "stderr_empty" => jaq_core::Native::new(|_| Box::new(std::iter::empty())),
+                // Charged per value: `[range(1e10)]` evaluates no term per
+                // element, so the table lookups alone would not stop it.
+                "range" => jaq_core::Native::<Data>::new(range),
                 "halt" => jaq_core::Native::new(|_| {
                     box_once(Err(jaq_core::Exn::from(jaq_core::Error::str(
                         "halt is not allowed in a filter",
@@ -203,6 +326,63 @@ fn funs() -> impl Iterator<Item = Fun<Data>> {
             };
             (name, args, native)
         })
+}
+
+/// The `range/3` native (the other arities are defined by it), charged
+/// one step per value.
+fn range<'a>(mut cv: jaq_core::Cv<'a, Data>) -> jaq_core::ValXs<'a, Val> {
+    let by = cv.0.pop_var();
+    let to = cv.0.pop_var();
+    let from = cv.0.pop_var();
+    let budget = cv.0.data().budget;
+    Box::new(Range::new(from, to, by).inspect(move |_| budget.step()))
+}
+
+/// `range($from; $upto; $by)`: from `$from`, stepping by `$by`, while
+/// short of `$upto` (above it when `$by` is negative; never equal to it
+/// when `$by` is 0); an error of `+` ends it after being output.
+struct Range<'a> {
+    next: Option<jaq_core::ValX<'a, Val>>,
+    to: Val,
+    by: Val,
+    dir: std::cmp::Ordering,
+}
+
+impl Range<'_> {
+    fn new(from: Val, to: Val, by: Val) -> Self {
+        let dir = by
+            .partial_cmp(&Val::from(0isize))
+            .unwrap_or(std::cmp::Ordering::Equal);
+        Range {
+            next: Some(Ok(from)),
+            to,
+            by,
+            dir,
+        }
+    }
+}
+
+impl<'a> Iterator for Range<'a> {
+    type Item = jaq_core::ValX<'a, Val>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self.next.take()? {
+            Ok(x) => {
+                let more = match self.dir {
+                    Greater => x < self.to,
+                    Less => x > self.to,
+                    Equal => x != self.to,
+                };
+                if !more {
+                    return None;
+                }
+                self.next = Some((x.clone() + self.by.clone()).map_err(jaq_core::Exn::from));
+                Some(Ok(x))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
 }
 
 fn compile(text: &str) -> Result<Expr> {

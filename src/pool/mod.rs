@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use append::{Batch, BatchReceipt, Durability, Receipt};
 pub use cursor::{Cursor, CursorOptions, EndReason, GapPolicy, Start};
 pub use fault::install_fault_handler;
-pub use filter::Filter;
+pub use filter::{Filter, FILTER_MAX_STACK, FILTER_MAX_STEPS};
 pub use follow::{Flow, Follow, FollowEnd, FollowSink};
 pub(crate) use group::groups_dir;
 pub use group::{

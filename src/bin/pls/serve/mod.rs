@@ -359,7 +359,10 @@ impl Server {
             let quiet = self.quiet;
             let spawned = std::thread::Builder::new()
                 .name("pls-serve-conn".into())
-                .stack_size(512 * 1024)
+                // A `where` filter may grow the stack by 1 MiB before the
+                // library stops it (address space: pages are only used
+                // when touched).
+                .stack_size(4 << 20)
                 .spawn(move || {
                     let _guard = guard;
                     serve_connection(&shared, sock, tls, timeout, quiet);
