@@ -334,29 +334,49 @@ complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcomman
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l gaps -d 'When undelivered messages were overwritten: count them and go on, or also fail once (exit 9)' -r -f -a "continue\t'Skip to the oldest retained message (a note goes to stderr on a terminal)'
 error\t'Fail with RetentionGap (exit 9)'"
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l from -d 'Where the group starts: oldest, new, or a sequence number' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l protect -d 'Refuse appends (Busy) rather than overwrite messages this group has not acked'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l json -d 'Print the group\'s info as JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l json -d 'Print JSON'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a consumer group with its options'
 complete -c pls -n "__fish_pls_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'List a pool\'s groups'

@@ -762,6 +762,29 @@ impl Remote {
         self.group_post(pool, group, "/extend", v).map(drop)
     }
 
+    /// `GET /v0/pools/{pool}/groups`: the body `{"groups": [INFO, ...]}`.
+    pub fn group_list(&self, pool: &str) -> Result<Vec<u8>> {
+        let r = self.call(self.request("GET", &Self::pool_path(pool, "/groups")), None)?;
+        self.body(r)
+    }
+
+    /// `POST /v0/pools/{pool}/groups` of `options` (`{"group": NAME,
+    /// "lease_ms"?, ...}`, `docs/protocol.md`): the body `{"group": INFO}`.
+    pub fn group_create(&self, pool: &str, options: &serde_json::Value) -> Result<Vec<u8>> {
+        let body = options.to_string();
+        let r = self.call(
+            self.request("POST", &Self::pool_path(pool, "/groups")),
+            Some(body.as_bytes()),
+        )?;
+        self.body(r)
+    }
+
+    /// `DELETE /v0/pools/{pool}/groups/{group}`.
+    pub fn group_delete(&self, pool: &str, group: &str) -> Result<()> {
+        self.call(self.request("DELETE", &Self::group_path(pool, group, "")), None)
+            .map(drop)
+    }
+
     /// `GET /v0/pools/{pool}/groups/{group}`: the body `{"group": INFO}`.
     pub fn group_info(&self, pool: &str, group: &str) -> Result<Vec<u8>> {
         let r = self.call(self.request("GET", &Self::group_path(pool, group, "")), None)?;

@@ -325,3 +325,101 @@ fn damaged_books_are_refused_as_corrupt_at_once_and_the_group_can_be_deleted() {
     let out = bounded(&env, &["doctor", "jobs"]);
     assert!(out.status.success(), "{out:?}");
 }
+
+#[test]
+fn group_commands_work_on_a_remote_pool_as_on_a_local_one() {
+    let e = Env::new();
+    e.append(5);
+    let server = crate::serve_support::Server::start_in(&e.pools(), 0, &["--token", "sekrit"]);
+    let remote = format!("{}/jobs", server.url());
+    let with_token = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .map(|s| s.to_string())
+            .chain(["--token".to_string(), "sekrit".to_string()])
+            .collect()
+    };
+    let ok = |args: Vec<String>| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        e.ok(&a)
+    };
+    // Create remotely with options; the local books show them.
+    let created: Value = serde_json::from_str(&ok(with_token(&[
+        "group",
+        "create",
+        &remote,
+        "workers",
+        "--lease",
+        "2s",
+        "--max-deliveries",
+        "3",
+        "--from",
+        "new",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(created["group"]["name"], "workers");
+    let local = e.info("workers");
+    assert_eq!(
+        (local["lease_ms"].as_u64(), local["max_deliveries"].as_u64()),
+        (Some(2000), Some(3))
+    );
+    assert_eq!(local["next_seq"], 6);
+    e.ok(&["group", "create", "jobs", "audit"]);
+    e.ok(&["consume", "jobs", "--group", "audit", "--max", "2"]);
+    // list and info: the same text and JSON as for the local pool (the
+    // group's age fields aside, nothing moves between the two reads).
+    let here = e.ok(&["group", "list", "jobs"]);
+    assert_eq!(here, ok(with_token(&["group", "list", &remote])));
+    assert!(here.contains("audit") && here.contains("workers"), "{here}");
+    let ageless = |text: &str| {
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        for g in v["groups"].as_array_mut().unwrap() {
+            g["oldest_pending_age_ms"] = Value::Null;
+        }
+        v
+    };
+    assert_eq!(
+        ageless(&e.ok(&["group", "list", "jobs", "--json"])),
+        ageless(&ok(with_token(&["group", "list", &remote, "--json"])))
+    );
+    let here = e.ok(&["group", "info", "jobs", "audit"]);
+    let there = ok(with_token(&["group", "info", &remote, "audit"]));
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("oldest"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&here), strip(&there));
+    assert!(here.contains("pending     2"), "{here}");
+    // Without the token: 401 as a Permission error (exit 6).
+    let out = e.run(&["group", "list", &remote]);
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Delete remotely: gone here too; again: NotFound (exit 3).
+    ok(with_token(&["group", "delete", &remote, "workers"]));
+    let names: Value = serde_json::from_str(&e.ok(&["group", "list", "jobs", "--json"])).unwrap();
+    assert_eq!(names["groups"].as_array().unwrap().len(), 1);
+    let a = with_token(&["group", "delete", &remote, "workers"]);
+    let out = e.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A read-only server refuses delete (Permission) and keeps the group.
+    let ro = crate::serve_support::Server::start_in(&e.pools(), 0, &["--access", "read-only"]);
+    let out = e.run(&["group", "delete", &format!("{}/jobs", ro.url()), "audit"]);
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(e.info("audit")["pending"], 2);
+}

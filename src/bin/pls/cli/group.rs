@@ -12,7 +12,7 @@ use super::{
 };
 use crate::signals;
 use plasmite::{
-    Client, Delivery, DeliveryReceipt, Error, ErrorKind, GapPolicy, Group, GroupOptions, GroupStart, Pool,
+    Client, Delivery, DeliveryReceipt, Error, ErrorKind, GapPolicy, Group, GroupOptions, GroupStart,
 };
 
 /// Longest a consumer sleeps before checking for Ctrl-C or a closed pipe.
@@ -303,9 +303,9 @@ pub fn ack(client: &Client, a: AckArgs, ui: &Ui) -> Result<Outcome, Error> {
 }
 
 pub fn group(client: &Client, a: GroupArgs) -> Result<Outcome, Error> {
+    use super::remote::{group_remote, url_ref};
     match a.command {
         GroupCommand::Create(c) => {
-            let pool = client.open_pool(&c.pool)?;
             let start = match c.from.as_str() {
                 "oldest" => GroupStart::Oldest,
                 "new" => GroupStart::New,
@@ -313,107 +313,172 @@ pub fn group(client: &Client, a: GroupArgs) -> Result<Outcome, Error> {
                     Error::usage(format!("--from {s:?}: expected oldest, new or a sequence number"))
                 })?),
             };
-            let opts = GroupOptions {
-                lease: c.lease,
-                max_deliveries: c.max_deliveries,
-                dead_letter: c.dead_letter,
-                capacity: c.capacity,
-                protect: c.protect,
-                gap: match c.gaps {
-                    GapsArg::Continue => GapPolicy::Continue,
-                    GapsArg::Error => GapPolicy::Error,
-                },
-                start,
+            let gap = match c.gaps {
+                GapsArg::Continue => GapPolicy::Continue,
+                GapsArg::Error => GapPolicy::Error,
             };
-            let g = pool.create_group(&c.group, &opts)?;
+            let info = if let Some(url) = url_ref(&c.pool) {
+                // The server's body (docs/protocol.md); a dead-letter pool is
+                // a name beside the pool there.
+                let mut body = serde_json::json!({
+                    "group": c.group,
+                    "lease_ms": c.lease.as_millis() as u64,
+                    "max_deliveries": c.max_deliveries,
+                    "capacity": c.capacity,
+                    "protect": c.protect,
+                    "gap_policy": if gap == GapPolicy::Error { "error" } else { "continue" },
+                    "from": c.from,
+                });
+                if let Some(d) = &c.dead_letter {
+                    body["dead_letter"] = serde_json::json!(d);
+                }
+                group_remote(url, &c.remote, |r, pool| r.group_create(pool, &body))?["group"].take()
+            } else {
+                let pool = client.open_pool(&c.pool)?;
+                let opts = GroupOptions {
+                    lease: c.lease,
+                    max_deliveries: c.max_deliveries,
+                    dead_letter: c.dead_letter,
+                    capacity: c.capacity,
+                    protect: c.protect,
+                    gap,
+                    start,
+                };
+                pool.create_group(&c.group, &opts)?.info()?.to_json()
+            };
             if c.json {
-                print_json(&serde_json::json!({ "group": g.info()?.to_json() }))?;
+                print_json(&serde_json::json!({ "group": info }))?;
             }
             Ok(Outcome::Done)
         }
         GroupCommand::List(l) => {
-            let pool = client.open_pool(&l.pool)?;
-            let mut infos = Vec::new();
-            for name in pool.group_names()? {
-                infos.push(pool.open_group(&name)?.info()?);
-            }
-            if l.json {
-                let v: Vec<_> = infos.iter().map(|i| i.to_json()).collect();
-                print_json(&serde_json::json!({ "groups": v }))?;
+            let infos: Vec<serde_json::Value> = if let Some(url) = url_ref(&l.pool) {
+                match group_remote(url, &l.remote, |r, pool| r.group_list(pool))?["groups"].take() {
+                    serde_json::Value::Array(v) => v,
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::Internal,
+                            "the server's group list has no \"groups\"",
+                        ))
+                    }
+                }
             } else {
-                let mut out = String::new();
-                if !infos.is_empty() {
-                    out.push_str(
-                        "GROUP                PENDING        LAG       ACKED   DEAD   LOST  CONSUMERS\n",
-                    );
+                let pool = client.open_pool(&l.pool)?;
+                let mut infos = Vec::new();
+                for name in pool.group_names()? {
+                    infos.push(pool.open_group(&name)?.info()?.to_json());
                 }
-                for i in &infos {
-                    out.push_str(&format!(
-                        "{:<20} {:>7} {:>10} {:>11} {:>6} {:>6}  {}\n",
-                        i.name,
-                        i.pending,
-                        i.lag,
-                        i.acked,
-                        i.dead,
-                        i.lost + i.lost_pending,
-                        i.consumers.len()
-                    ));
-                }
-                print_text(&out)?;
+                infos
+            };
+            if l.json {
+                print_json(&serde_json::json!({ "groups": infos }))?;
+            } else {
+                print_text(&format_list(&infos))?;
             }
             Ok(Outcome::Done)
         }
         GroupCommand::Info(i) => {
-            let pool = client.open_pool(&i.pool)?;
-            let info = pool.open_group(&i.group)?.info()?;
-            if i.json {
-                print_json(&serde_json::json!({ "group": info.to_json() }))?;
+            let (pool_name, info) = if let Some(url) = url_ref(&i.pool) {
+                let info =
+                    group_remote(url, &i.remote, |r, pool| r.group_info(pool, &i.group))?["group"].take();
+                (url.rsplit('/').next().unwrap_or(url).to_string(), info)
             } else {
-                print_text(&format_info(&pool, &info))?;
+                let pool = client.open_pool(&i.pool)?;
+                let info = pool.open_group(&i.group)?.info()?.to_json();
+                (pool.name().to_string(), info)
+            };
+            if i.json {
+                print_json(&serde_json::json!({ "group": info }))?;
+            } else {
+                print_text(&format_info(&pool_name, &info))?;
             }
             Ok(Outcome::Done)
         }
         GroupCommand::Delete(d) => {
-            let pool = client.open_pool(&d.pool)?;
-            for g in &d.groups {
-                pool.delete_group(g)?;
+            if let Some(url) = url_ref(&d.pool) {
+                for g in &d.groups {
+                    group_remote(url, &d.remote, |r, pool| {
+                        r.group_delete(pool, g).map(|()| b"{}".to_vec())
+                    })?;
+                }
+            } else {
+                let pool = client.open_pool(&d.pool)?;
+                for g in &d.groups {
+                    pool.delete_group(g)?;
+                }
             }
             Ok(Outcome::Done)
         }
     }
 }
 
-fn format_info(pool: &Pool, i: &plasmite::GroupInfo) -> String {
+/// `pls group list`'s table, from the groups' info objects (local or a
+/// server's: the same JSON).
+fn format_list(infos: &[serde_json::Value]) -> String {
+    let n = |i: &serde_json::Value, k: &str| i[k].as_u64().unwrap_or(0);
+    let mut out = String::new();
+    if !infos.is_empty() {
+        out.push_str("GROUP                PENDING        LAG       ACKED   DEAD   LOST  CONSUMERS\n");
+    }
+    for i in infos {
+        out.push_str(&format!(
+            "{:<20} {:>7} {:>10} {:>11} {:>6} {:>6}  {}\n",
+            i["name"].as_str().unwrap_or(""),
+            n(i, "pending"),
+            n(i, "lag"),
+            n(i, "acked"),
+            n(i, "dead"),
+            n(i, "lost") + n(i, "lost_pending"),
+            i["consumers"].as_array().map_or(0, |c| c.len())
+        ));
+    }
+    out
+}
+
+/// `pls group info`'s text, from the group's info object.
+fn format_info(pool: &str, i: &serde_json::Value) -> String {
+    let n = |k: &str| i[k].as_u64().unwrap_or(0);
+    let text = |k: &str| i[k].as_str().unwrap_or("").to_string();
     let mut s = format!(
-        "group {} of pool {}\n  position    next {} (acked below {})\n  pending     {}\n  lag         {}\n",
-        i.name,
-        pool.name(),
-        i.next_seq,
-        i.ack_floor,
-        i.pending,
-        i.lag
+        "group {} of pool {pool}\n  position    next {} (acked below {})\n  pending     {}\n  lag         {}\n",
+        text("name"),
+        n("next_seq"),
+        n("ack_floor"),
+        n("pending"),
+        n("lag")
     );
-    if let Some(age) = i.oldest_pending_age_ns {
-        s.push_str(&format!("  oldest      pending for {:.1}s\n", age as f64 / 1e9));
+    if let Some(age) = i["oldest_pending_age_ms"].as_u64() {
+        s.push_str(&format!("  oldest      pending for {:.1}s\n", age as f64 / 1e3));
     }
     s.push_str(&format!(
         "  delivered   {} ({} redelivered, {} nacked)\n  acked       {}\n  dead        {} (to {})\n  lost        {} undelivered, {} pending\n",
-        i.delivered, i.redelivered, i.nacked, i.acked, i.dead, i.dead_letter, i.lost, i.lost_pending
+        n("delivered"),
+        n("redelivered"),
+        n("nacked"),
+        n("acked"),
+        n("dead"),
+        text("dead_letter"),
+        n("lost"),
+        n("lost_pending")
     ));
     s.push_str(&format!(
         "  lease       {:.3}s, max deliveries {}, window {}{}\n",
-        i.lease_ns as f64 / 1e9,
-        i.max_deliveries,
-        i.capacity,
-        if i.protect { ", protected" } else { "" }
+        n("lease_ms") as f64 / 1e3,
+        n("max_deliveries"),
+        n("capacity"),
+        if i["protect"].as_bool() == Some(true) {
+            ", protected"
+        } else {
+            ""
+        }
     ));
-    for c in &i.consumers {
+    for c in i["consumers"].as_array().into_iter().flatten() {
         s.push_str(&format!(
             "  consumer    {} ({} held, {} deliveries, last {})\n",
-            c.name,
-            c.pending,
-            c.deliveries,
-            plasmite::format_rfc3339(c.last_seen_ns)
+            c["name"].as_str().unwrap_or(""),
+            c["pending"].as_u64().unwrap_or(0),
+            c["deliveries"].as_u64().unwrap_or(0),
+            c["last_seen"].as_str().unwrap_or("")
         ));
     }
     s

@@ -509,6 +509,16 @@ pub struct RemoteTrustArgs {
     pub tls_skip_verify: bool,
 }
 
+/// A bearer token and TLS trust, for commands whose POOL may be remote.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RemoteArgs {
+    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
+    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub trust: RemoteTrustArgs,
+}
+
 /// Gap policy argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GapsArg {
@@ -609,7 +619,7 @@ pub enum GroupCommand {
 
 #[derive(Debug, Args)]
 pub struct GroupCreateArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Group name (letters, digits, '.', '_', '-'; at most 40)
     pub group: String,
@@ -637,35 +647,43 @@ pub struct GroupCreateArgs {
     /// Print the group's info as JSON
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct GroupListArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct GroupInfoArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Group name
     pub group: String,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct GroupDeleteArgs {
-    /// Pool name or path
+    /// Pool name or path, or a remote pool: http(s)://HOST:PORT/POOL
     pub pool: String,
     /// Group names
     #[arg(required = true, value_name = "GROUP")]
     pub groups: Vec<String>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]

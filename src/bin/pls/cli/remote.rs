@@ -661,6 +661,23 @@ fn run_remote(
     }
 }
 
+/// `pls group …` on a remote pool: `call` with the client and the pool's
+/// name, its JSON answer parsed.
+pub fn group_remote(
+    url: &str,
+    remote: &super::RemoteArgs,
+    call: impl FnOnce(&Remote, &str) -> Result<Vec<u8>>,
+) -> Result<serde_json::Value> {
+    let (client, pool) = connect(url, remote.token.clone(), &remote.trust)?;
+    let body = call(&client, &pool)?;
+    serde_json::from_slice(&body).map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("the server's answer is not JSON: {e}"),
+        )
+    })
+}
+
 /// `pls ack` on a remote pool.
 pub fn ack(url: &str, a: super::AckArgs, list: Vec<plasmite::DeliveryReceipt>, ui: &Ui) -> Result<Outcome> {
     let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;

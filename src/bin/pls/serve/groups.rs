@@ -57,6 +57,7 @@ pub fn route(
         },
         [group] => match m {
             "GET" => info(shared, pool, &group_name(group)?),
+            "DELETE" => delete(shared, pool, &group_name(group)?),
             _ => Err(not_allowed(m, path)),
         },
         [group, action] => {
@@ -130,6 +131,12 @@ fn info(shared: &Shared, pool: &str, group: &str) -> Routed {
     shared.auth.authorize(Op::Read)?;
     let g = shared.pools.open(pool)?.open_group(group)?;
     json(serde_json::json!({ "group": g.info()?.to_json() }))
+}
+
+fn delete(shared: &Shared, pool: &str, group: &str) -> Routed {
+    shared.auth.authorize(Op::Write)?;
+    shared.pools.open(pool)?.delete_group(group)?;
+    json(serde_json::json!({ "ok": true }))
 }
 
 fn create(shared: &Shared, pool: &str, v: &Value) -> Routed {
