@@ -571,6 +571,21 @@ fn once_gives_up_on_a_server_that_stays_down() {
     assert_eq!(count(&dir.path().join("p.plasmite")), 3);
 }
 
+/// `bridge out POOL URL --stream STREAM --subject SUBJECT --once`.
+fn out_once<'a>(pool: &'a str, url: &'a str, stream: &'a str, subject: &'a str) -> [&'a str; 9] {
+    [
+        "bridge",
+        "out",
+        pool,
+        url,
+        "--stream",
+        stream,
+        "--subject",
+        subject,
+        "--once",
+    ]
+}
+
 #[test]
 fn a_stream_that_does_not_take_the_subject_is_a_usage_error() {
     let Some(bin) = nats_server_bin() else { return };
@@ -579,32 +594,12 @@ fn a_stream_that_does_not_take_the_subject_is_a_usage_error() {
     let nats = Nats::start(&bin);
     let url = nats.url();
     // Stream S exists, on subject "one" only.
-    run_ok(pls(dir.path()).args([
-        "bridge",
-        "out",
-        "p",
-        &url,
-        "--stream",
-        "S",
-        "--subject",
-        "one",
-        "--once",
-    ]));
+    run_ok(pls(dir.path()).args(out_once("p", &url, "S", "one")));
     assert_eq!(nats.messages(), 5);
     // Publishing to "two": no stream answers. Retrying cannot fix that.
     fill(dir.path(), "q", 5);
     let out = pls(dir.path())
-        .args([
-            "bridge",
-            "out",
-            "q",
-            &url,
-            "--stream",
-            "S",
-            "--subject",
-            "two",
-            "--once",
-        ])
+        .args(out_once("q", &url, "S", "two"))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
