@@ -611,3 +611,69 @@ fn a_stream_that_does_not_take_the_subject_is_a_usage_error() {
     assert!(err.contains("\"hint\""), "{err}");
     assert_eq!(nats.messages(), 5);
 }
+
+#[test]
+fn timeout_counts_from_when_the_server_went_away_not_from_an_earlier_outage() {
+    let Some(bin) = nats_server_bin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // An empty pool: the session connects and hands nothing over.
+    run_ok(pls(dir.path()).args(["create", "p"]));
+    let mut nats = Nats::unstarted(&bin);
+    let url = nats.url();
+    let mut child = pls(dir.path())
+        .args([
+            "bridge",
+            "out",
+            "p",
+            &url,
+            "--stream",
+            "S",
+            "--subject",
+            "s",
+            "--timeout",
+            "3s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in err.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |what: &str| {
+        let end = Instant::now() + Duration::from_secs(30);
+        while let Ok(l) = rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            if l.contains(what) {
+                return;
+            }
+        }
+        panic!("no status line with {what:?}");
+    };
+    // Out of reach at start (the clock starts), then connected and idle
+    // for longer than --timeout.
+    wait_for("waiting for");
+    nats.spawn();
+    wait_for("caught up");
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(child.try_wait().unwrap().is_none(), "gave up while connected");
+    // The server goes away: the bridge waits its 3 s again before giving up.
+    let gone = Instant::now();
+    nats.stop();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(gone.elapsed() < Duration::from_secs(30), "did not give up");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(8));
+    assert!(
+        gone.elapsed() >= Duration::from_millis(2500),
+        "gave up after {:?}",
+        gone.elapsed()
+    );
+}

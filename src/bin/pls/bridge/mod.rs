@@ -143,6 +143,7 @@ fn run_sessions(
             return Ok(());
         }
         let rt = runtime()?;
+        let began = std::time::Instant::now();
         let end = session(&rt);
         rt.shutdown_background();
         let why = match end {
@@ -150,6 +151,11 @@ fn run_sessions(
             Ok(SessionEnd::Lost { progressed }) => {
                 if progressed {
                     attempt = 0;
+                }
+                // The server was reached: out of reach from now on, unless
+                // it only accepts and drops connections (a session of less
+                // than a second that moved nothing).
+                if progressed || began.elapsed() >= Duration::from_secs(1) {
                     out_of_reach = None;
                 }
                 "connection lost".to_string()
