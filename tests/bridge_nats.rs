@@ -677,3 +677,73 @@ fn timeout_counts_from_when_the_server_went_away_not_from_an_earlier_outage() {
         gone.elapsed()
     );
 }
+
+/// Publishes one message with headers through the NATS protocol itself
+/// (`HPUB`), as an application other than `pls bridge out` would, and
+/// waits for the server to have read it (`PING`/`PONG`).
+fn hpub(port: u16, subject: &str, headers: &[(&str, &str)], payload: &str) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut r = BufReader::new(s.try_clone().unwrap());
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap(); // INFO {...}
+    let mut head = String::from("NATS/1.0\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    write!(
+        s,
+        "CONNECT {{\"verbose\":false,\"pedantic\":false,\"headers\":true}}\r\nHPUB {subject} {} {}\r\n{head}{payload}\r\nPING\r\n",
+        head.len(),
+        head.len() + payload.len()
+    )
+    .unwrap();
+    loop {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+        assert!(!line.starts_with("-ERR"), "{line}");
+        if line.starts_with("PONG") {
+            break;
+        }
+    }
+}
+
+#[test]
+fn foreign_headers_do_not_stop_bridge_in() {
+    let Some(bin) = nats_server_bin() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    fill_tagged(dir.path(), "p", 2);
+    let nats = Nats::start(&bin);
+    let url = nats.url();
+    run_ok(pls(dir.path()).args(out_once("p", &url, "S", "s")));
+    // Another application publishes to the stream with headers that are
+    // not what bridge out writes.
+    hpub(nats.port, "s", &[("Plasmite-Tags", "not json")], r#"{"x":1}"#);
+    hpub(
+        nats.port,
+        "s",
+        &[
+            ("Plasmite-Pool", "zz"),
+            ("Plasmite-Seq", "1"),
+            ("Plasmite-Time", "yesterday"),
+        ],
+        "plain text",
+    );
+    assert!(wait_until(Duration::from_secs(10), || nats.messages() == 4));
+    let err = run_ok(pls(dir.path()).args([
+        "bridge", "in", &url, "--stream", "S", "copy", "--create", "--once",
+    ]));
+    assert!(err.contains("stream seq 3: Plasmite-Tags \"not json\""), "{err}");
+    assert!(err.contains("stream seq 4: origin headers"), "{err}");
+    let copy = read_all(&dir.path().join("copy.plasmite"));
+    assert_eq!(copy.len(), 4);
+    assert_eq!(copy[0].2, expected_tags(1));
+    assert_eq!((copy[2].2.len(), copy[2].3.as_slice()), (0, &br#"{"x":1}"#[..]));
+    assert_eq!(copy[3].3, br#""plain text""#);
+    // Messages 1 and 2 came from bridge out: they keep their origin.
+    let env: serde_json::Value = serde_json::from_slice(&copy[0].4).unwrap();
+    assert_eq!(env["meta"]["origin"]["seq"], 1);
+    let env: serde_json::Value = serde_json::from_slice(&copy[3].4).unwrap();
+    assert!(env["meta"].get("origin").is_none(), "{env}");
+}

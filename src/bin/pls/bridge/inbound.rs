@@ -225,7 +225,9 @@ async fn session(
                 // Applied before a crash, delivered again.
                 continue;
             }
-            push(&mut batch, m).map_err(|e| e.with_seq(seq))?;
+            if let Some(note) = push(&mut batch, m).map_err(|e| e.with_seq(seq))? {
+                status.say(format!("stream seq {seq}: {note}"));
+            }
             last_seq = last_seq.max(seq);
         }
         if !batch.is_empty() {
@@ -250,21 +252,40 @@ async fn session(
 /// body that is not JSON is kept as a JSON string), the tags come from the
 /// `Plasmite-Tags` header, and the origin (pool id, seq, time) from the
 /// `Plasmite-Pool`, `-Seq` and `-Time` headers when all three are there.
-fn push(batch: &mut Batch, m: &jetstream::Message) -> Result<(), Error> {
+///
+/// Headers that are not what `bridge out` writes (another publisher's) do
+/// not stop the bridge, which could never get past that message: the
+/// message is kept without its tags or origin, and the returned note says
+/// which.
+fn push(batch: &mut Batch, m: &jetstream::Message) -> Result<Option<String>, Error> {
     let header = |name: &str| m.headers.as_ref().and_then(|h| h.get(name)).map(|v| v.as_str());
+    let mut notes = Vec::new();
     let tags: Vec<String> = match header(H_TAGS) {
-        Some(v) => serde_json::from_str(v)
-            .map_err(|e| Error::new(ErrorKind::Usage, format!("bad {H_TAGS} header: {e}")))?,
+        Some(v) => match serde_json::from_str::<Vec<String>>(v) {
+            Ok(t) if plasmite::encode_tags(&t, &mut Vec::new()).is_ok() => t,
+            _ => {
+                notes.push(format!(
+                    "{H_TAGS} {v:?} is not a JSON array of tags: kept without tags"
+                ));
+                Vec::new()
+            }
+        },
         None => Vec::new(),
     };
     let origin = match (header(H_POOL), header(H_SEQ), header(H_TIME)) {
-        (Some(p), Some(s), Some(t)) => Some(Origin {
-            pool: parse_pool_id(p).ok_or_else(|| Error::usage(format!("bad {H_POOL} header {p:?}")))?,
-            seq: s
-                .parse()
-                .map_err(|_| Error::usage(format!("bad {H_SEQ} header {s:?}")))?,
-            timestamp_ns: plasmite::parse_time(t)?,
-        }),
+        (Some(p), Some(s), Some(t)) => match (parse_pool_id(p), s.parse::<u64>(), plasmite::parse_time(t)) {
+            (Some(pool), Ok(seq), Ok(timestamp_ns)) => Some(Origin {
+                pool,
+                seq,
+                timestamp_ns,
+            }),
+            _ => {
+                notes.push(format!(
+                        "origin headers {p:?}, {s:?}, {t:?} are not a pool id, a seq and a time: kept without origin"
+                    ));
+                None
+            }
+        },
         _ => None,
     };
     let push_one = |batch: &mut Batch, json: &[u8]| match &origin {
@@ -272,14 +293,15 @@ fn push(batch: &mut Batch, m: &jetstream::Message) -> Result<(), Error> {
         None => batch.push_json(json, &tags),
     };
     match push_one(batch, &m.payload) {
-        Ok(()) => Ok(()),
+        Ok(()) => {}
         Err(e) if e.kind() == ErrorKind::Usage => {
             let text = String::from_utf8_lossy(&m.payload);
             let json = serde_json::to_vec(&text).expect("a string serializes");
-            push_one(batch, &json)
+            push_one(batch, &json)?;
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
     }
+    Ok((!notes.is_empty()).then(|| notes.join("; ")))
 }
 
 /// 32 hex digits to the 16 bytes of a pool id.
