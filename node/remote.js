@@ -471,6 +471,11 @@ RemotePool.prototype.groupInfo = async function groupInfo(name) {
   return (await this.client._json("GET", `v0/pools/${this.name}/groups/${groupName(name)}`)).group;
 };
 
+/** Deletes a group's books (the messages stay); `NotFound` when absent. */
+RemotePool.prototype.deleteGroup = async function deleteGroup(name) {
+  await this.client._json("DELETE", `v0/pools/${this.name}/groups/${groupName(name)}`);
+};
+
 /**
  * Consumes group `name` over HTTP: an async generator of `Delivery`, with
  * the options of the local `pool.consume`.

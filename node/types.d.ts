@@ -423,6 +423,8 @@ export declare class RemotePool {
   listGroups(): Promise<GroupInfo[]>;
   /** A group's books (`NotFound` when absent). */
   groupInfo(name: string): Promise<GroupInfo>;
+  /** Deletes a group's books (the messages stay; `NotFound` when absent). */
+  deleteGroup(name: string): Promise<void>;
   /** Nothing to release; lets `using` take it. */
   [Symbol.dispose](): void;
 }

@@ -68,6 +68,15 @@ test("remote: group, claim, ack, nack, extend, info, list; redelivery and stale 
   assert.deepEqual((await pool.listGroups()).map((i) => i.name), ["w"]);
   assert.equal((await pool.groupInfo("w")).acked, 2);
   await rejectsKind(pool.groupInfo("nope"), "NotFound");
+  // Delete: gone from the list, the messages stay; again: NotFound.
+  const before = (await client.poolInfo("jobs")).message_count;
+  assert.equal(before, 2);
+  await pool.group("scratch", { leaseMs: 1000 }).info();
+  assert.deepEqual((await pool.listGroups()).map((i) => i.name), ["scratch", "w"]);
+  assert.equal(await pool.deleteGroup("scratch"), undefined);
+  assert.deepEqual((await pool.listGroups()).map((i) => i.name), ["w"]);
+  assert.equal((await client.poolInfo("jobs")).message_count, before);
+  await rejectsKind(pool.deleteGroup("scratch"), "NotFound");
   assert.throws(() => pool.group(".bad"), (e) => e instanceof RemoteError && e.kind === "Usage");
   await rejectsKind(g.ack("99.1"), "NotFound");
 });

@@ -78,6 +78,8 @@ async function groups(): Promise<void> {
   const rinfo: GroupInfo = await rg.info();
   const rlist: GroupInfo[] = await remote.listGroups();
   await remote.groupInfo("workers");
+  const deleted: void = await remote.deleteGroup("workers");
+  void deleted;
   for await (const d of remote.consume("workers", { batch: 10, timeoutMs: 100 })) {
     await d.ack();
   }
