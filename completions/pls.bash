@@ -798,7 +798,7 @@ _pls() {
             return 0
             ;;
         pls__subcmd__duplex)
-            opts="-n -h --me --echo-self --tail --jsonl --format --timeout --create --size --token --dir --color --help"
+            opts="-n -h --me --echo-self --tail --jsonl --format --timeout --create --size --token --token-file --tls-ca --tls-fingerprint --tls-skip-verify --dir --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -829,6 +829,18 @@ _pls() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

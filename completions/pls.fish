@@ -36,7 +36,7 @@ complete -c pls -n "__fish_pls_needs_command" -f -a "feed" -d 'Append messages: 
 complete -c pls -n "__fish_pls_needs_command" -f -a "get" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "fetch" -d 'Print one message (its envelope) by sequence number'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tail" -d 'Print the last messages of a pool, and optionally follow it'
-complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Credentials and TLS trust of a remote pool, shared by every command that takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`)'
+complete -c pls -n "__fish_pls_needs_command" -f -a "follow" -d 'Follow a pool from its live edge: tail -f, with -n/--tail N printing the last N first'
 complete -c pls -n "__fish_pls_needs_command" -f -a "pool" -d 'Manage pools: create, info, list, delete (--json prints the plasmite 0.8 shapes)'
 complete -c pls -n "__fish_pls_needs_command" -f -a "tap" -d 'Run a command and record each line of its output in a pool'
 complete -c pls -n "__fish_pls_needs_command" -f -a "duplex" -d 'Write to a pool and follow it from one process (chat on a terminal, JSON on a pipe)'
@@ -275,6 +275,9 @@ pretty\t'Indented, coloured JSON (the default on a terminal)'"
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l timeout -d 'Stop after this long without printing a message (exit 124)' -r
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l size -d 'Size of the pool made by --create' -r
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l token -d 'Bearer token for a remote pool (http(s)://HOST:PORT/POOL)' -r
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l token-file -d 'Remote pool: read the bearer token from this file (its first line; wins over --token and PLASMITE_TOKEN)' -r -F
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l tls-ca -d 'Remote pool: also trust the CA certificates of this PEM bundle (repeatable; added to the built-in roots and to SSL_CERT_FILE\'s), e.g. the certificate written by `pls serve init`' -r -F
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l tls-fingerprint -d 'Remote pool: accept only the server certificate of this SHA-256 (SHA256:AB:CD:..., as `pls serve` and `pls serve init` print it)' -r
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l dir -d 'Pool directory (pool names resolve to DIR/NAME.plasmite)' -r -F
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l color -d 'When to use colors (NO_COLOR disables them in auto)' -r -f -a "auto\t'Colour when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
@@ -282,6 +285,7 @@ never\t'Never colour'"
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l echo-self -d 'Also print your own messages'
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l jsonl -d 'Print JSON Lines (same as --format jsonl)'
 complete -c pls -n "__fish_pls_using_subcommand duplex" -l create -d 'Create the (local) pool if it does not exist'
+complete -c pls -n "__fish_pls_using_subcommand duplex" -l tls-skip-verify -d 'Remote pool: do not check the server\'s TLS certificate (unsafe: anyone on the path can read and change the traffic; warns on every run)'
 complete -c pls -n "__fish_pls_using_subcommand duplex" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pls -n "__fish_pls_using_subcommand consume" -s g -l group -d 'The consumer group (created on first use with default options)' -r
 complete -c pls -n "__fish_pls_using_subcommand consume" -l consumer -d 'This consumer\'s name, shown by pls group info (default: pid-PID)' -r

@@ -310,6 +310,64 @@ fn an_init_server_is_reached_with_its_ca_file_or_ssl_cert_file_and_refused_witho
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("\"demo\""));
 
+    // duplex and group take the same trust flags (duplex once took only
+    // the token, so an https server was out of its reach).
+    let mut child = cmd()
+        .args([
+            "duplex",
+            &url,
+            "--token-file",
+            s(i.token()),
+            "--tls-ca",
+            s(i.cert()),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"{\"n\":2}\n").unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&[
+        "group",
+        "create",
+        &url,
+        "g",
+        "--token-file",
+        s(i.token()),
+        "--tls-ca",
+        s(i.cert()),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&[
+        "group",
+        "list",
+        &url,
+        "--json",
+        "--token-file",
+        s(i.token()),
+        "--tls-ca",
+        s(i.cert()),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("\"name\":\"g\""), "{}", text(&o.stdout));
+    let o = run(&[
+        "group",
+        "delete",
+        &url,
+        "g",
+        "--token-file",
+        s(i.token()),
+        "--tls-ca",
+        s(i.cert()),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
     // Without trust: Permission (exit 6), saying why and what to do, for
     // every command.
     for args in [
@@ -350,7 +408,7 @@ fn an_init_server_is_reached_with_its_ca_file_or_ssl_cert_file_and_refused_witho
         "--tls-ca",
         s(i.cert()),
     ]);
-    assert_eq!(text(&o.stdout).lines().count(), 1);
+    assert_eq!(text(&o.stdout).lines().count(), 2);
 }
 
 #[test]

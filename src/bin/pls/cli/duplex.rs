@@ -22,7 +22,7 @@ use super::output::{flush_to, stdout_closed, write_pretty, Ui};
 use super::{DuplexArgs, Format, Outcome, TIMEOUT_EXIT};
 use crate::signals;
 use plasmite::json::{member, InputFormat, StreamReader};
-use plasmite::remote::{parse_url, Remote, TailQuery};
+use plasmite::remote::{Remote, TailQuery};
 use plasmite::{
     Client, CursorOptions, Durability, Error, ErrorKind, Flow, Follow, FollowSink, MessageRef, Start,
 };
@@ -210,14 +210,8 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
     // The follow position is fixed before anything is sent.
     let (sender, local): (Box<dyn Sender>, Option<plasmite::Pool>) = match &remote {
         Some(url) => {
-            let (base, pool) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
-            let pool = pool.ok_or_else(|| {
-                Error::usage(format!("{url} names no pool")).with_hint("use http(s)://HOST:PORT/POOL")
-            })?;
-            (
-                Box::new(RemoteSender(Remote::new(&base, a.token.clone()), pool)),
-                None,
-            )
+            let (remote, pool) = super::remote::connect(url, &a.remote)?;
+            (Box::new(RemoteSender(remote, pool)), None)
         }
         None => {
             let pool = match client.open_pool(&a.pool) {
@@ -307,9 +301,8 @@ pub fn run(client: &Client, a: DuplexArgs, ui: &Ui) -> Result<Outcome, Error> {
 
 fn sender_parts(remote: &Option<String>, a: &DuplexArgs) -> Result<RemoteSender, Error> {
     let url = remote.as_deref().expect("a remote ref");
-    let (base, pool) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
-    let pool = pool.ok_or_else(|| Error::usage(format!("{url} names no pool")))?;
-    Ok(RemoteSender(Remote::new(&base, a.token.clone()), pool))
+    let (remote, pool) = super::remote::connect(url, &a.remote)?;
+    Ok(RemoteSender(remote, pool))
 }
 
 /// The receiving side on a remote pool: a tail stream read by a thread,

@@ -257,11 +257,8 @@ pub struct AppendArgs {
     /// Do not print a receipt per message
     #[arg(short, long)]
     pub quiet: bool,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
     /// Stamp the messages with this time instead of the clock, for imports and tests: an
     /// RFC 3339 time or a duration ago (2h); raised to the newest message's time if earlier
     /// (times never decrease within a pool). Local pools only
@@ -387,9 +384,8 @@ pub struct DuplexArgs {
     /// Size of the pool made by --create
     #[arg(long, alias = "create-size", default_value = "1M", value_parser = units::parse_size, requires = "create")]
     pub size: u64,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -404,11 +400,8 @@ pub struct GetArgs {
     /// Output format (default: pretty on a terminal, jsonl otherwise)
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
     /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
     /// a larger one fails with an Io error
     #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
@@ -475,19 +468,17 @@ pub struct TailArgs {
     /// position after each batch is written (at least once); readers of a group compete
     #[arg(long, value_name = "GROUP", conflicts_with_all = ["since", "until", "replay", "filters", "tags"])]
     pub group: Option<String>,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
     /// Remote pool: largest message accepted from the server (e.g. 64M, 1G);
     /// a larger one fails with an Io error
     #[arg(long, default_value = "64M", value_parser = units::parse_size, value_name = "SIZE")]
     pub max_message: u64,
 }
 
-/// Credentials and TLS trust of a remote pool, shared by every command that
-/// takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`).
+// Credentials and TLS trust of a remote pool, shared by every command that
+// takes `http(s)://HOST:PORT/POOL` (see `plasmite::remote::Trust`). Not a
+// doc comment, as for `RemoteArgs`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RemoteTrustArgs {
     /// Remote pool: read the bearer token from this file (its first line;
@@ -509,7 +500,9 @@ pub struct RemoteTrustArgs {
     pub tls_skip_verify: bool,
 }
 
-/// A bearer token and TLS trust, for commands whose POOL may be remote.
+// A bearer token and TLS trust, for commands whose POOL may be remote.
+// (Not a doc comment: it would become the description of `follow`, whose
+// arguments are added after its own description, when it runs.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct RemoteArgs {
     /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
@@ -568,11 +561,8 @@ pub struct ConsumeArgs {
     /// JSON Lines output (--format jsonl)
     #[arg(long, conflicts_with = "format")]
     pub jsonl: bool,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -585,11 +575,8 @@ pub struct AckArgs {
     /// Receipts (SEQ.DELIVERY) or seqs; none: read them from stdin
     #[arg(value_name = "RECEIPT")]
     pub receipts: Vec<String>,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -694,11 +681,8 @@ pub struct ListArgs {
     /// List the pools of a server instead (http(s)://HOST:PORT)
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -708,11 +692,8 @@ pub struct InfoArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
-    /// Bearer token for a remote pool (http(s)://HOST:PORT/POOL)
-    #[arg(long, env = "PLASMITE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
     #[command(flatten)]
-    pub trust: RemoteTrustArgs,
+    pub remote: RemoteArgs,
 }
 
 #[derive(Debug, Args)]

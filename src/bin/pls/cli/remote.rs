@@ -11,8 +11,8 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::output::{flush_to, stdout_closed, write_error, write_pretty, Ui};
 use super::time::{Pacer, Point, Stop};
 use super::{
-    AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome,
-    RemoteTrustArgs, TailArgs, TIMEOUT_EXIT,
+    AppendArgs, DurabilityArg, ErrorsArg, Format, GapsArg, GetArgs, InfoArgs, ListArgs, Outcome, TailArgs,
+    TIMEOUT_EXIT,
 };
 use crate::signals;
 use plasmite::json::member;
@@ -35,10 +35,11 @@ pub fn url_ref(pool_ref: &str) -> Option<&str> {
 
 /// A client of `base` with the token and trust the flags (and the
 /// environment: PLASMITE_TOKEN, SSL_CERT_FILE) give.
-fn client(base: &str, token: Option<String>, t: &RemoteTrustArgs) -> Result<Remote> {
+pub fn client(base: &str, r: &super::RemoteArgs) -> Result<Remote> {
+    let t = &r.trust;
     let token = match &t.token_file {
         Some(path) => Some(read_token_file(path)?),
-        None => token,
+        None => r.token.clone(),
     };
     let mut trust = Trust::from_env().with_skip_verify(t.tls_skip_verify);
     trust.ca_files.extend(t.tls_ca.iter().cloned());
@@ -52,12 +53,13 @@ fn client(base: &str, token: Option<String>, t: &RemoteTrustArgs) -> Result<Remo
     Remote::new(base, token).with_trust(&trust)
 }
 
-fn connect(url: &str, token: Option<String>, t: &RemoteTrustArgs) -> Result<(Remote, String)> {
+/// The client and the pool name of a remote pool reference.
+pub fn connect(url: &str, r: &super::RemoteArgs) -> Result<(Remote, String)> {
     let (base, pool) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
     let pool = pool.ok_or_else(|| {
         Error::usage(format!("{url} names no pool")).with_hint("use http(s)://HOST:PORT/POOL")
     })?;
-    Ok((client(&base, token, t)?, pool))
+    Ok((client(&base, r)?, pool))
 }
 
 fn span<'a>(body: &'a [u8], key: &str) -> Result<&'a [u8]> {
@@ -105,7 +107,7 @@ impl Renderer {
 }
 
 pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let remote = remote.with_max_message(a.max_message);
     let body = remote.get(&pool, a.seq)?;
     let mut out = Vec::new();
@@ -117,7 +119,7 @@ pub fn get(url: &str, a: GetArgs, ui: &Ui) -> Result<Outcome> {
 /// `info` of a remote pool; with `--json`, the server's `{"pool":INFO}`, or
 /// the info object alone when `bare` (`pool info`).
 pub fn info(url: &str, a: InfoArgs, bare: bool) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let body = remote.info(&pool)?;
     if a.json && !bare {
         return print_bytes(&body).map(|_| Outcome::Done);
@@ -133,7 +135,7 @@ pub fn info(url: &str, a: InfoArgs, bare: bool) -> Result<Outcome> {
 
 pub fn list(url: &str, a: ListArgs) -> Result<Outcome> {
     let (base, _) = parse_url(url).ok_or_else(|| Error::usage(format!("not a URL: {url}")))?;
-    let body = client(&base, a.token.clone(), &a.trust)?.list()?;
+    let body = client(&base, &a.remote)?.list()?;
     if a.json {
         return print_bytes(&body).map(|_| Outcome::Done);
     }
@@ -165,7 +167,7 @@ fn receipt(envelope: &[u8], out: &mut Vec<u8>) -> Result<()> {
 const REMOTE_RECORD_LIMIT: usize = 1 << 32;
 
 pub fn append(url: &str, a: AppendArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let remote = remote.with_retry(Retry {
         attempts: a.retry,
         delay: a.retry_delay,
@@ -280,7 +282,7 @@ pub fn tail(url: &str, a: TailArgs, ui: &Ui) -> Result<Outcome> {
     // received, so a server that ignores `where=` (not ours) is still
     // filtered.
     let filter = super::read::filter(&a.filters)?;
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let remote = remote.with_max_message(a.max_message);
     // A replay re-emits what is stored and ends.
     let follow = (a.follow || a.timeout.is_some()) && a.replay.is_none();
@@ -542,7 +544,7 @@ fn receipt_in(envelope: &[u8]) -> Result<plasmite::DeliveryReceipt> {
 /// `pls consume` on a remote pool: claims through the server (long-poll
 /// in slices of at most 5 s), acks and nacks with its routes.
 pub fn consume(url: &str, a: super::ConsumeArgs, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let group = a.group.clone();
     let follow = a.follow || a.timeout.is_some();
     let mut left = a.max.unwrap_or(u64::MAX);
@@ -668,7 +670,7 @@ pub fn group_remote(
     remote: &super::RemoteArgs,
     call: impl FnOnce(&Remote, &str) -> Result<Vec<u8>>,
 ) -> Result<serde_json::Value> {
-    let (client, pool) = connect(url, remote.token.clone(), &remote.trust)?;
+    let (client, pool) = connect(url, remote)?;
     let body = call(&client, &pool)?;
     serde_json::from_slice(&body).map_err(|e| {
         Error::new(
@@ -680,7 +682,7 @@ pub fn group_remote(
 
 /// `pls ack` on a remote pool.
 pub fn ack(url: &str, a: super::AckArgs, list: Vec<plasmite::DeliveryReceipt>, ui: &Ui) -> Result<Outcome> {
-    let (remote, pool) = connect(url, a.token.clone(), &a.trust)?;
+    let (remote, pool) = connect(url, &a.remote)?;
     let outcomes = remote.ack(&pool, &a.group, &list)?;
     let mut lost = false;
     for (r, o) in list.iter().zip(outcomes) {
