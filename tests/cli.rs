@@ -88,10 +88,15 @@ fn version_and_help() {
     assert!(help.contains("Examples:") && help.contains("pls tail -f events"));
     // Every command is listed with its own description (a flattened
     // argument struct's doc comment once replaced follow's).
-    let follow = help.lines().find(|l| l.trim_start().starts_with("follow ")).unwrap();
+    let follow = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("follow "))
+        .unwrap();
     assert!(follow.contains("live edge"), "{follow}");
     assert!(!help.contains("TLS trust"), "{help}");
-    assert!(e.ok(&["follow", "--help"]).starts_with("Follow a pool from its live edge"));
+    assert!(e
+        .ok(&["follow", "--help"])
+        .starts_with("Follow a pool from its live edge"));
     let plasmite = Command::new(env!("CARGO_BIN_EXE_plasmite"))
         .arg("--version")
         .output()
