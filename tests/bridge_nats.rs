@@ -527,19 +527,8 @@ fn once_gives_up_on_a_server_that_stays_down() {
     let url = format!("nats://127.0.0.1:{}", free_port());
     let t0 = Instant::now();
     let out = pls(dir.path())
-        .args([
-            "bridge",
-            "out",
-            "p",
-            &url,
-            "--stream",
-            "S",
-            "--subject",
-            "s",
-            "--once",
-            "--timeout",
-            "1s",
-        ])
+        .args(out_once("p", &url, "S", "s"))
+        .args(["--timeout", "1s"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

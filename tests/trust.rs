@@ -333,39 +333,16 @@ fn an_init_server_is_reached_with_its_ca_file_or_ssl_cert_file_and_refused_witho
     }
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = run(&[
-        "group",
-        "create",
-        &url,
-        "g",
-        "--token-file",
-        s(i.token()),
-        "--tls-ca",
-        s(i.cert()),
-    ]);
+    let trusted = |args: &[&str]| {
+        let flags = ["--token-file", s(i.token()), "--tls-ca", s(i.cert())];
+        run(&[args, &flags[..]].concat())
+    };
+    let o = trusted(&["group", "create", &url, "g"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let o = run(&[
-        "group",
-        "list",
-        &url,
-        "--json",
-        "--token-file",
-        s(i.token()),
-        "--tls-ca",
-        s(i.cert()),
-    ]);
+    let o = trusted(&["group", "list", &url, "--json"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("\"name\":\"g\""), "{}", text(&o.stdout));
-    let o = run(&[
-        "group",
-        "delete",
-        &url,
-        "g",
-        "--token-file",
-        s(i.token()),
-        "--tls-ca",
-        s(i.cert()),
-    ]);
+    let o = trusted(&["group", "delete", &url, "g"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 
     // Without trust: Permission (exit 6), saying why and what to do, for
