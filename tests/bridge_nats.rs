@@ -396,32 +396,14 @@ fn once_since_and_subject_from_tag() {
     let nats = Nats::start(&bin);
     let url = nats.url();
     // --since 5: seqs 5..=10 only.
-    run_ok(pls(dir.path()).args([
-        "bridge",
-        "out",
-        "plain",
-        &url,
-        "--stream",
-        "A",
-        "--subject",
-        "a",
-        "--once",
-        "--since",
-        "5",
-    ]));
+    run_ok(
+        pls(dir.path())
+            .args(out_once("plain", &url, "A", "a"))
+            .args(["--since", "5"]),
+    );
     assert_eq!(nats.messages(), 6);
     // --once again: nothing new is published.
-    run_ok(pls(dir.path()).args([
-        "bridge",
-        "out",
-        "plain",
-        &url,
-        "--stream",
-        "A",
-        "--subject",
-        "a",
-        "--once",
-    ]));
+    run_ok(pls(dir.path()).args(out_once("plain", &url, "A", "a")));
     assert_eq!(nats.messages(), 6);
     run_ok(pls(dir.path()).args([
         "bridge", "in", &url, "--stream", "A", "copy", "--create", "--once",

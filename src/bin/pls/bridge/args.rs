@@ -65,10 +65,8 @@ pub struct OutArgs {
     /// Hand over what the pool holds, then exit (for cron)
     #[arg(long)]
     pub once: bool,
-    /// Fail (exit 8) when the server has been out of reach this long (0: never;
-    /// default: 30s with --once, never without)
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
-    pub timeout: Option<std::time::Duration>,
+    #[command(flatten)]
+    pub reach: ReachArgs,
     /// Publishes waiting for their acknowledgement at most
     #[arg(long, default_value_t = 4096, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub window: u64,
@@ -103,10 +101,8 @@ pub struct InArgs {
     /// Apply what the stream holds, then exit (for cron)
     #[arg(long)]
     pub once: bool,
-    /// Fail (exit 8) when the server has been out of reach this long (0: never;
-    /// default: 30s with --once, never without)
-    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
-    pub timeout: Option<std::time::Duration>,
+    #[command(flatten)]
+    pub reach: ReachArgs,
     /// Messages appended per batch at most
     #[arg(long, default_value_t = 4096, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub batch: u64,
@@ -122,6 +118,17 @@ pub struct InArgs {
     /// No status lines on stderr
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+// How long the server may stay out of reach, for both directions (see
+// `give_up_after`). Not a doc comment: it would become the description of
+// the command that flattens it.
+#[derive(Debug, Args)]
+pub struct ReachArgs {
+    /// Fail (exit 8) when the server has been out of reach this long (0: never;
+    /// default: 30s with --once, never without)
+    #[arg(long, value_name = "DUR", value_parser = units::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Durability of what the bridge writes to the pool.
@@ -199,7 +206,7 @@ pub fn run(client: &Client, a: BridgeArgs) -> Result<(), Error> {
                     subject_from_tag: a.subject_from_tag,
                     start,
                     once: a.once,
-                    give_up: super::give_up_after(a.timeout, a.once),
+                    give_up: super::give_up_after(a.reach.timeout, a.once),
                     window: a.window as usize,
                     durability: a.durability.into(),
                     quiet: a.quiet,
@@ -232,7 +239,7 @@ pub fn run(client: &Client, a: BridgeArgs) -> Result<(), Error> {
                     consumer: a.consumer,
                     start,
                     once: a.once,
-                    give_up: super::give_up_after(a.timeout, a.once),
+                    give_up: super::give_up_after(a.reach.timeout, a.once),
                     batch: a.batch as usize,
                     durability: a.durability.into(),
                     quiet: a.quiet,
